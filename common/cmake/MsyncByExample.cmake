@@ -1,0 +1,115 @@
+# Build functions shared by every chapter, exercise and solution.
+#
+#   mbe_program(ch01 commit_state commit_state.cpp)
+#       -> executable bin/ch01_commit_state, linked to mbe::common
+#   mbe_tests(ch01 SOURCES tests/x_test.cpp PROGRAMS commit_state read_state)
+#       -> one CTest test per doctest TEST_CASE, named "ch01/<case>", labelled
+#          ch01; the test code finds each program as MBE_PROGRAM_COMMIT_STATE
+#   mbe_tour(ch01 tour.sh)
+#       -> a stop in the tour (target tour) and a test "ch01/tour"
+include_guard(GLOBAL)
+
+set(MBE_SOURCE_ROOT "${CMAKE_CURRENT_LIST_DIR}/../.." CACHE INTERNAL "")
+
+function(mbe_apply_global_flags)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    add_compile_options(
+      -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow
+      -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
+      -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough -Wundef)
+  endif()
+  if(MBE_SANITIZE)
+    list(JOIN MBE_SANITIZE "," sanitizers)
+    add_compile_options(-fsanitize=${sanitizers} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    add_link_options(-fsanitize=${sanitizers})
+  endif()
+  if(MBE_COVERAGE)
+    add_compile_options(--coverage -O0)
+    add_link_options(--coverage)
+  endif()
+endfunction()
+
+function(mbe_program chapter name)
+  set(target "${chapter}_${name}")
+  add_executable(${target} ${ARGN})
+  target_link_libraries(${target} PRIVATE mbe::common)
+  set_property(GLOBAL APPEND PROPERTY MBE_PROGRAMS ${target})
+endfunction()
+
+# mbe_tests(<label> SOURCES ... [TARGET name] [PROGRAMS name...] [LABELS more...]
+#           [PREFIX name-prefix] [LIBRARIES lib...])
+function(mbe_tests label)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "TARGET;PREFIX" "SOURCES;PROGRAMS;LABELS;LIBRARIES")
+  if(NOT arg_TARGET)
+    set(arg_TARGET "${label}_tests")
+  endif()
+  if(NOT arg_PREFIX)
+    set(arg_PREFIX "${label}/")
+  endif()
+  add_executable(${arg_TARGET} ${arg_SOURCES})
+  target_link_libraries(${arg_TARGET} PRIVATE mbe::common mbe::testing ${arg_LIBRARIES})
+  foreach(program IN LISTS arg_PROGRAMS)
+    string(TOUPPER "${program}" upper)
+    target_compile_definitions(${arg_TARGET} PRIVATE
+      "MBE_PROGRAM_${upper}=\"$<TARGET_FILE:${label}_${program}>\"")
+    add_dependencies(${arg_TARGET} ${label}_${program})
+  endforeach()
+  doctest_discover_tests(${arg_TARGET}
+    TEST_PREFIX "${arg_PREFIX}"
+    WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
+  # doctest's own script overwrites LABELS, so labels, the skip code and the
+  # timeout are set by an include file that CTest reads after doctest's.
+  set(properties_file "${CMAKE_CURRENT_BINARY_DIR}/${arg_TARGET}_properties.cmake")
+  set(labels ${label} ${arg_LABELS})
+  file(WRITE "${properties_file}"
+    "if(DEFINED ${arg_TARGET}_TESTS)\n"
+    "  set_tests_properties(\${${arg_TARGET}_TESTS} PROPERTIES\n"
+    "    LABELS \"${labels}\" SKIP_RETURN_CODE 77 TIMEOUT 600)\n"
+    "endif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${properties_file}")
+endfunction()
+
+function(mbe_tour chapter script)
+  set(script_path "${CMAKE_CURRENT_SOURCE_DIR}/${script}")
+  set_property(GLOBAL APPEND PROPERTY MBE_TOUR_SCRIPTS "${script_path}")
+  add_test(NAME "${chapter}/tour"
+    COMMAND bash "${MBE_SOURCE_ROOT}/common/tour/run_tour.sh" "${CMAKE_BINARY_DIR}/bin" "${script_path}")
+  set_tests_properties("${chapter}/tour" PROPERTIES LABELS "${chapter};tour" TIMEOUT 600)
+endfunction()
+
+function(mbe_add_tour_target)
+  get_property(scripts GLOBAL PROPERTY MBE_TOUR_SCRIPTS)
+  get_property(programs GLOBAL PROPERTY MBE_PROGRAMS)
+  add_custom_target(tour
+    COMMAND bash "${MBE_SOURCE_ROOT}/common/tour/run_tour.sh" "${CMAKE_BINARY_DIR}/bin" ${scripts}
+    DEPENDS ${programs}
+    USES_TERMINAL
+    COMMENT "The tour: every chapter's programs, in order")
+endfunction()
+
+function(mbe_add_coverage_target)
+  if(NOT MBE_COVERAGE)
+    return()
+  endif()
+  find_program(GCOVR gcovr)
+  if(NOT GCOVR)
+    message(WARNING "gcovr not found (apt-get install gcovr): no coverage-report target")
+    return()
+  endif()
+  set(gcov_args)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    set(gcov_args --gcov-executable "llvm-cov gcov")
+  endif()
+  add_custom_target(coverage-report
+    COMMAND "${CMAKE_COMMAND}" -E make_directory "${CMAKE_BINARY_DIR}/coverage"
+    COMMAND "${GCOVR}" ${gcov_args} --root "${MBE_SOURCE_ROOT}"
+            --object-directory "${CMAKE_BINARY_DIR}"
+            --filter "${MBE_SOURCE_ROOT}/common/" --filter "${MBE_SOURCE_ROOT}/chapters/"
+            --filter "${MBE_SOURCE_ROOT}/solutions/"
+            --exclude ".*_test\\.cpp$"
+            --print-summary
+            --html-details "${CMAKE_BINARY_DIR}/coverage/index.html"
+    WORKING_DIRECTORY "${CMAKE_BINARY_DIR}"
+    USES_TERMINAL
+    COMMENT "Coverage report: ${CMAKE_BINARY_DIR}/coverage/index.html")
+endfunction()

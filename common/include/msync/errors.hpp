@@ -1,0 +1,51 @@
+/// @file errors.hpp
+/// @brief The one error format every program in the collection prints.
+///
+/// A failing system call is reported as its name, the symbolic errno and its text,
+/// for example `msync: EINVAL (Invalid argument)`. The symbolic name is what you
+/// look up in the man page; the text alone ("Invalid argument") is ambiguous.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace mbe {
+
+/// @brief Exception thrown by the throwing conveniences of common/.
+///
+/// `what()` is exactly the line a program prints, e.g.
+/// `msync: EINVAL (Invalid argument)`; code() keeps the error for tests.
+class Error : public std::runtime_error {
+ public:
+  Error(const std::string& message, std::error_code code)
+      : std::runtime_error(message), code_(code) {}
+  /// @brief The underlying error, e.g. `std::errc::invalid_argument`.
+  [[nodiscard]] const std::error_code& code() const noexcept { return code_; }
+
+ private:
+  std::error_code code_;
+};
+
+/// @brief Symbolic name of an errno value, e.g. `"EINVAL"`; `"E<n>"` if unknown.
+std::string errno_name(int error_number);
+
+/// @brief `"EINVAL (Invalid argument)"`: symbolic name followed by the text.
+std::string errno_text(int error_number);
+
+/// @brief `"<call>: EINVAL (Invalid argument)"`, or `"<call>: <message>"` for a
+/// non-errno error (for example one of @ref mbe::MappedFileError).
+std::string describe_error(std::string_view call, const std::error_code& error);
+
+/// @brief Prints describe_error() to standard error and returns exit status 1,
+/// so a program can write `return report_error("msync", ec);`.
+int report_error(std::string_view call, const std::error_code& error);
+
+/// @brief Same as report_error() for a raw errno value.
+int report_errno(std::string_view call, int error_number);
+
+/// @brief The error code for the current `errno`.
+std::error_code last_error() noexcept;
+
+}  // namespace mbe

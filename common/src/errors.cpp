@@ -1,0 +1,40 @@
+#include "msync/errors.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+
+namespace mbe {
+
+std::string errno_name(int error_number) {
+  // strerrorname_np (glibc >= 2.32) returns nullptr for unknown values.
+  if (const char* name = ::strerrorname_np(error_number)) return name;
+  return "E" + std::to_string(error_number);
+}
+
+std::string errno_text(int error_number) {
+  return errno_name(error_number) + " (" + std::strerror(error_number) + ")";
+}
+
+std::string describe_error(std::string_view call, const std::error_code& error) {
+  std::string text(call);
+  text += ": ";
+  if (error.category() == std::generic_category() || error.category() == std::system_category())
+    text += errno_text(error.value());
+  else
+    text += error.message();
+  return text;
+}
+
+int report_error(std::string_view call, const std::error_code& error) {
+  std::cerr << describe_error(call, error) << '\n';
+  return 1;
+}
+
+int report_errno(std::string_view call, int error_number) {
+  return report_error(call, std::error_code(error_number, std::generic_category()));
+}
+
+std::error_code last_error() noexcept { return {errno, std::generic_category()}; }
+
+}  // namespace mbe

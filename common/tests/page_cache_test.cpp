@@ -1,0 +1,49 @@
+// Checks of the cachestat(2) probe.
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "msync/errors.hpp"
+#include "msync/mapped_file.hpp"
+#include "msync/page_cache.hpp"
+#include "testing.hpp"
+
+using mbe::testing::ScratchDir;
+
+TEST_CASE("the probe counts cached and dirty pages of a byte range") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  const std::size_t page = mbe::page_size();
+  auto file = mbe::MappedFile::create(dir.file("f"), 10 * page);
+  for (std::size_t i : {1U, 2U, 7U}) file.bytes()[i * page] = std::byte{1};
+  CHECK(mbe::page_cache_state(file.fd()).dirty == 3);           // length 0 = to end of file
+  CHECK(mbe::page_cache_state(file.fd(), 0, 3 * page).dirty == 2);
+  CHECK(mbe::page_cache_state(file.fd(), 3 * page, 4 * page).dirty == 0);
+  CHECK(mbe::page_cache_state(file.fd(), 7 * page, 1).dirty == 1);  // any byte of the page
+  CHECK(mbe::page_cache_state(file.fd()).cached >= 3);  // plus clean neighbours read in
+}
+
+TEST_CASE("the probe reports errors with the call and symbolic errno") {
+  mbe::PageCacheState state;
+  CHECK(mbe::probe_page_cache(-1, 0, 0, state) == std::errc::bad_file_descriptor);
+  try {
+    (void)mbe::page_cache_state(-1);
+    FAIL("no exception for a bad descriptor");
+  } catch (const mbe::Error& error) {
+    CHECK(std::string(error.what()) == "cachestat: EBADF (Bad file descriptor)");
+  }
+  CHECK(mbe::page_cache_probe_hint(std::error_code(ENOSYS, std::generic_category()))
+            .find("Linux 6.5") != std::string::npos);
+  CHECK(mbe::page_cache_probe_hint(std::error_code(EPERM, std::generic_category()))
+            .find("writing") != std::string::npos);
+}
+
+TEST_CASE("the probe refuses a file the caller cannot write") {
+  if (::geteuid() == 0) MBE_SKIP("root may write every file, so cachestat never says EPERM here");
+  mbe::PageCacheState state;
+  const int fd = ::open("/etc/passwd", O_RDONLY | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  CHECK(mbe::probe_page_cache(fd, 0, 0, state) == std::errc::operation_not_permitted);
+  ::close(fd);
+}
