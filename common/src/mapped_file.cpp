@@ -196,6 +196,7 @@ void MappedFile::check_object(std::size_t offset, std::size_t size, std::size_t 
                 error);
 }
 
+// [sync]
 std::error_code MappedFile::sync(std::size_t offset, std::size_t length, SyncMode mode) noexcept {
   if (!is_mapped()) return MappedFileError::not_mapped;
   if (offset > size_ || length > size_ - offset) return MappedFileError::range_outside_mapping;
@@ -205,6 +206,7 @@ std::error_code MappedFile::sync(std::size_t offset, std::size_t length, SyncMod
     return last_error();
   return {};
 }
+// [sync]
 
 std::error_code MappedFile::sync_all(SyncMode mode) noexcept { return sync(0, size_, mode); }
 

@@ -35,7 +35,7 @@ std::string errno_name(int error_number);
 std::string errno_text(int error_number);
 
 /// @brief `"<call>: EINVAL (Invalid argument)"`, or `"<call>: <message>"` for a
-/// non-errno error (for example one of @ref mbe::MappedFileError).
+/// non-errno error (for example a MappedFileError of mapped_file.hpp).
 std::string describe_error(std::string_view call, const std::error_code& error);
 
 /// @brief Prints describe_error() to standard error and returns exit status 1,

@@ -171,5 +171,7 @@ class MappedFile {
 
 }  // namespace mbe
 
+/// @cond IMPLEMENTATION_DETAIL
 template <>
 struct std::is_error_code_enum<mbe::MappedFileError> : std::true_type {};
+/// @endcond

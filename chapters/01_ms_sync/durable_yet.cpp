@@ -1,0 +1,53 @@
+// durable_yet — is everything of this file that is in RAM also on the disk?
+//
+// Usage: ch01_durable_yet FILE
+//
+// Asks cachestat(2) how many of FILE's pages are dirty or under writeback.
+// Zero of both means no cached page differs from the disk: every completed
+// store has been written back (by msync, fsync, or the kernel's writeback).
+// Exit status: 0 when clean, 3 when something is not written back yet.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <string_view>
+
+#include "msync/cli.hpp"
+#include "msync/errors.hpp"
+#include "msync/page_cache.hpp"
+
+namespace {
+constexpr std::string_view usage =
+    "usage: ch01_durable_yet FILE\n"
+    "  Exit 0 if no page of FILE is dirty or under writeback, 3 otherwise.\n";
+constexpr int not_durable_yet = 3;
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 2 && mbe::is_help_flag(argv[1])) {
+    std::cout << usage;
+    return 0;
+  }
+  if (argc != 2) {
+    std::cerr << usage;
+    return 2;
+  }
+  const int fd = ::open(argv[1], O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return mbe::report_errno("open", errno);
+  // [probe]
+  mbe::PageCacheState state;
+  const auto error = mbe::probe_page_cache(fd, 0, 0, state);  // length 0: to end of file
+  ::close(fd);
+  if (error) {
+    std::cerr << mbe::describe_error("cachestat", error) << ": " << mbe::page_cache_probe_hint(error)
+              << '\n';
+    return 1;
+  }
+  const bool clean = state.dirty == 0 && state.writeback == 0;
+  // [probe]
+  std::cout << "cached " << state.cached << ", dirty " << state.dirty << ", writeback "
+            << state.writeback << ": "
+            << (clean ? "clean, every cached byte is on the disk\n"
+                      : "NOT durable yet, some stores exist only in RAM\n");
+  return clean ? 0 : not_durable_yet;
+}

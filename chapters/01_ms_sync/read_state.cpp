@@ -1,0 +1,49 @@
+// read_state — read the committed state from another process, through a read-only mapping.
+//
+// Usage: ch01_read_state FILE
+//
+// Maps FILE read-only (it can never modify it), checks that it is a state
+// file of a version it understands, and prints the state. A missing, empty,
+// short or foreign file gets a message saying exactly what is wrong, and a
+// non-zero exit status.
+#include <iostream>
+#include <string_view>
+
+#include "msync/cli.hpp"
+#include "msync/errors.hpp"
+#include "msync/mapped_file.hpp"
+#include "state.hpp"
+
+namespace {
+constexpr std::string_view usage =
+    "usage: ch01_read_state FILE\n"
+    "  Prints the state stored in FILE by ch01_commit_state. Never modifies FILE.\n";
+}
+
+int main(int argc, char** argv) {
+  if (argc == 2 && mbe::is_help_flag(argv[1])) {
+    std::cout << usage;
+    return 0;
+  }
+  if (argc != 2) {
+    std::cerr << usage;
+    return 2;
+  }
+  const std::string_view path = argv[1];
+  try {
+    // [read]
+    const auto file = mbe::MappedFile::open(path, mbe::Access::read_only);
+    if (auto why = ch01::why_not_a_state(file.bytes().data(), file.size()); !why.empty()) {
+      std::cerr << "ch01_read_state: " << path << ": " << why << '\n';
+      return 1;
+    }
+    const auto& state = file.object<ch01::AppState>();
+    // [read]
+    std::cout << "counter: " << state.counter << "\ncommits: " << state.commits << "\nnote:    \""
+              << state.note << "\"\n";
+  } catch (const mbe::Error& error) {
+    std::cerr << error.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
