@@ -11,6 +11,6 @@ say "And after MS_SYNC the page is clean: on the disk, not only in RAM."
 show ch01_durable_yet state.bin
 say ""
 say "A file that is not a state file is refused, and left alone:"
-show_shell "printf 'definitely not a state file, but long enough to look like one......' > foreign.bin"
+show_shell "printf 'not a state file. %.0s' {1..12} > foreign.bin"
 show_failing ch01_read_state foreign.bin
 show_failing ch01_commit_state foreign.bin

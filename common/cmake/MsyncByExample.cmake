@@ -9,7 +9,9 @@
 #       -> a stop in the tour (target tour) and a test "ch01/tour"
 include_guard(GLOBAL)
 
-set(MBE_SOURCE_ROOT "${CMAKE_CURRENT_LIST_DIR}/../.." CACHE INTERNAL "")
+cmake_path(SET MBE_SOURCE_ROOT NORMALIZE "${CMAKE_CURRENT_LIST_DIR}/../..")
+cmake_path(REMOVE_FILENAME MBE_SOURCE_ROOT)  # drop the trailing separator
+string(REGEX REPLACE "/$" "" MBE_SOURCE_ROOT "${MBE_SOURCE_ROOT}")
 
 function(mbe_apply_global_flags)
   if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")

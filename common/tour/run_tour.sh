@@ -31,11 +31,13 @@ show_failing() {
   print_command "$@"
   local program=$1
   shift
-  if "$bin_dir/$program" "$@"; then
+  local status=0
+  "$bin_dir/$program" "$@" || status=$?
+  if ((status == 0)); then
     echo "tour: '$program' was expected to fail but succeeded" >&2
     exit 1
   fi
-  printf '(exit status %s, as expected)\n' "$?"
+  printf '(exit status %s, as expected)\n' "$status"
 }
 show_shell() {  # a plain shell command, shown and run
   printf '\n$ %s\n' "$*"
