@@ -1,0 +1,177 @@
+// Chapter 02 claims: what MS_ASYNC, MS_SYNC, fsync, fdatasync and
+// sync_file_range do to dirty and writeback page counts, on this kernel.
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "msync/mapped_file.hpp"
+#include "msync/page_cache.hpp"
+#include "testing.hpp"
+
+using mbe::testing::ScratchDir;
+
+namespace {
+constexpr std::uint64_t pages = 256;  // 1 MiB
+
+mbe::MappedFile file_with_dirty_pages(const ScratchDir& dir, const char* name = "f") {
+  auto file = mbe::MappedFile::create(dir.file(name), pages * mbe::page_size());
+  for (std::uint64_t i = 0; i < pages; ++i) file.bytes()[i * mbe::page_size()] = std::byte{1};
+  REQUIRE(mbe::page_cache_state(file.fd()).dirty == pages);
+  return file;
+}
+
+bool clean(const mbe::MappedFile& file) {
+  const auto state = mbe::page_cache_state(file.fd());
+  return state.dirty == 0 && state.writeback == 0;
+}
+}  // namespace
+
+TEST_CASE("msync MS_ASYNC starts no writeback at all") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  auto file = file_with_dirty_pages(dir);
+  REQUIRE(::msync(file.bytes().data(), file.size(), MS_ASYNC) == 0);
+  const auto right_after = mbe::page_cache_state(file.fd());
+  CHECK(right_after.dirty == pages);
+  CHECK(right_after.writeback == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // nothing was scheduled either
+  CHECK(mbe::page_cache_state(file.fd()).dirty == pages);
+}
+
+TEST_CASE("msync with flags 0 is accepted and does nothing") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  auto file = file_with_dirty_pages(dir);
+  CHECK(::msync(file.bytes().data(), file.size(), 0) == 0);
+  CHECK(mbe::page_cache_state(file.fd()).dirty == pages);
+}
+
+TEST_CASE("msync MS_SYNC together with MS_ASYNC is EINVAL") {
+  ScratchDir dir;
+  auto file = mbe::MappedFile::create(dir.file("f"), mbe::page_size());
+  errno = 0;
+  CHECK(::msync(file.bytes().data(), file.size(), MS_SYNC | MS_ASYNC) == -1);
+  CHECK(errno == EINVAL);
+}
+
+TEST_CASE("msync with an unknown flag bit is EINVAL") {
+  ScratchDir dir;
+  auto file = mbe::MappedFile::create(dir.file("f"), mbe::page_size());
+  constexpr int unknown_bit = 8;  // MS_ASYNC 1, MS_INVALIDATE 2, MS_SYNC 4
+  errno = 0;
+  CHECK(::msync(file.bytes().data(), file.size(), MS_SYNC | unknown_bit) == -1);
+  CHECK(errno == EINVAL);
+}
+
+TEST_CASE("msync MS_SYNC fsync and fdatasync each leave nothing dirty or in writeback") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  auto a = file_with_dirty_pages(dir, "a");
+  auto b = file_with_dirty_pages(dir, "b");
+  auto c = file_with_dirty_pages(dir, "c");
+  REQUIRE(::msync(a.bytes().data(), a.size(), MS_SYNC) == 0);
+  REQUIRE(::fsync(b.fd()) == 0);
+  REQUIRE(::fdatasync(c.fd()) == 0);
+  CHECK(clean(a));
+  CHECK(clean(b));
+  CHECK(clean(c));
+}
+
+TEST_CASE("sync_file_range WRITE starts writeback and returns without waiting for it") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  auto file = file_with_dirty_pages(dir);
+  REQUIRE(::sync_file_range(file.fd(), 0, 0, SYNC_FILE_RANGE_WRITE) == 0);
+  const auto state = mbe::page_cache_state(file.fd());
+  CHECK(state.dirty == 0);  // every dirty page was handed to the block layer...
+  // ...and the call did not wait: right after it, some may still be in flight.
+  CHECK(state.writeback <= pages);
+  for (int i = 0; i < 500 && mbe::page_cache_state(file.fd()).writeback > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(clean(file));  // the I/O completes on its own
+}
+
+TEST_CASE("the three durable ways end in the same state") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  auto a = file_with_dirty_pages(dir, "a");
+  auto b = file_with_dirty_pages(dir, "b");
+  auto c = file_with_dirty_pages(dir, "c");
+  REQUIRE(::msync(a.bytes().data(), a.size(), MS_SYNC) == 0);
+  REQUIRE(::msync(b.bytes().data(), b.size(), MS_ASYNC) == 0);
+  REQUIRE(::fsync(b.fd()) == 0);
+  REQUIRE(::msync(c.bytes().data(), c.size(), MS_ASYNC) == 0);
+  REQUIRE(::fdatasync(c.fd()) == 0);
+  for (const auto* file : {&a, &b, &c}) {
+    CHECK(clean(*file));
+    CHECK(mbe::testing::read_file(file->path()) == mbe::testing::read_file(a.path()));
+  }
+}
+
+TEST_CASE("fsync through an O_RDONLY descriptor in another process cleans the mapping") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  for (const char* mode : {"fsync", "fdatasync"}) {
+    CAPTURE(mode);
+    auto file = file_with_dirty_pages(dir, mode);
+    std::vector<std::string> args{MBE_PROGRAM_FSYNC_READONLY, file.path().string()};
+    if (std::string_view(mode) == "fdatasync") args.emplace_back("--data-only");
+    const auto run = mbe::testing::run_program(args);
+    REQUIRE(run.exited_with(0));
+    CHECK(run.out.find("dirty pages 256 -> 0") != std::string::npos);
+    CHECK(clean(file));
+  }
+}
+
+TEST_CASE("fsync and fdatasync are POSIX and this system says it supports them") {
+  // fsync is the POSIX FSC option, fdatasync the SIO option: both advertised here.
+  CHECK(::sysconf(_SC_FSYNC) > 0);
+  CHECK(::sysconf(_SC_SYNCHRONIZED_IO) > 0);
+}
+
+TEST_CASE("what_each_call_does prints the table the chapter teaches") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  const auto run = mbe::testing::run_program(
+      {MBE_PROGRAM_WHAT_EACH_CALL_DOES, dir.path().string(), "--pages", "64"});
+  REQUIRE(run.exited_with(0));
+  auto row = [&](const std::string& name) {
+    const auto at = run.out.find(name);
+    return at == std::string::npos ? std::string() : run.out.substr(at, run.out.find('\n', at) - at);
+  };
+  CHECK(row("msync(MS_ASYNC)").find("64/0") != std::string::npos);
+  CHECK(row("msync(flags = 0)").find("64/0") != std::string::npos);
+  CHECK(row("msync(MS_SYNC)").find(" 0/0") != std::string::npos);
+  CHECK(row("fdatasync").find(" 0/0") != std::string::npos);
+}
+
+TEST_CASE("three_ways_timed reports min median and max for each way") {
+  ScratchDir dir;
+  const auto run = mbe::testing::run_program(
+      {MBE_PROGRAM_THREE_WAYS_TIMED, dir.path().string(), "--rounds", "3", "--pages", "2"});
+  REQUIRE(run.exited_with(0));
+  for (const char* way : {"msync(MS_SYNC)", "MS_ASYNC + fsync", "MS_ASYNC + fdatasync"})
+    CHECK(run.out.find(way) != std::string::npos);
+  CHECK(run.out.find("median") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.file("ch02_three_ways_timed.tmp")));
+}
+
+TEST_CASE("chapter 02 programs answer --help and reject bad arguments") {
+  using mbe::testing::run_program;
+  for (const char* program :
+       {MBE_PROGRAM_WHAT_EACH_CALL_DOES, MBE_PROGRAM_FSYNC_READONLY, MBE_PROGRAM_THREE_WAYS_TIMED}) {
+    const auto help = run_program({program, "--help"});
+    CHECK(help.exited_with(0));
+    CHECK(help.out.find("usage:") == 0);
+    CHECK(run_program({program}).exited_with(2));
+  }
+  CHECK(run_program({MBE_PROGRAM_THREE_WAYS_TIMED, "/tmp", "--rounds", "0"}).exited_with(2));
+  const auto missing = run_program({MBE_PROGRAM_FSYNC_READONLY, "/no/such/file"});
+  CHECK(missing.exited_with(1));
+  CHECK(missing.err == "open: ENOENT (No such file or directory)\n");
+}
