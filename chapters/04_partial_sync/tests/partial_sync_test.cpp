@@ -1,0 +1,204 @@
+// Chapter 04 claims: msync's argument rules, the per-record bug and its fix,
+// that only the range's pages are cleaned, folio write amplification, and
+// that cost follows dirty data, not mapping size.
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "../device_writes.hpp"
+#include "msync/mapped_file.hpp"
+#include "msync/page_cache.hpp"
+#include "testing.hpp"
+
+using mbe::testing::run_program;
+using mbe::testing::ScratchDir;
+
+namespace {
+std::uint64_t dirty_in_page(const mbe::MappedFile& file, std::size_t page_index) {
+  return mbe::page_cache_state(file.fd(), page_index * mbe::page_size(), mbe::page_size()).dirty;
+}
+}  // namespace
+
+TEST_CASE("msync with an unaligned start address is EINVAL") {
+  ScratchDir dir;
+  auto file = mbe::MappedFile::create(dir.file("f"), 2 * mbe::page_size());
+  for (std::size_t offset : {std::size_t{1}, std::size_t{60}, mbe::page_size() - 1}) {
+    errno = 0;
+    CHECK(::msync(file.bytes().data() + offset, 1, MS_SYNC) == -1);
+    CHECK(errno == EINVAL);
+  }
+}
+
+TEST_CASE("msync rounds the length up to whole pages") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  const std::size_t page = mbe::page_size();
+  auto file = mbe::MappedFile::create(dir.file("f"), 3 * page);
+  for (std::size_t i = 0; i < 3; ++i) file.bytes()[i * page + page - 1] = std::byte{1};  // last byte
+  REQUIRE(::msync(file.bytes().data(), 1, MS_SYNC) == 0);  // 1 byte: the whole first page
+  CHECK(dirty_in_page(file, 0) == 0);
+  CHECK(dirty_in_page(file, 1) == 1);
+  REQUIRE(::msync(file.bytes().data() + page, page + 1, MS_SYNC) == 0);  // 1 byte into page 2
+  CHECK(mbe::page_cache_state(file.fd()).dirty == 0);
+}
+
+TEST_CASE("msync with length zero succeeds even on an unmapped address") {
+  ScratchDir dir;
+  auto file = mbe::MappedFile::create(dir.file("f"), mbe::page_size());
+  CHECK(::msync(file.bytes().data(), 0, MS_SYNC) == 0);
+  void* gone = ::mmap(nullptr, mbe::page_size(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  REQUIRE(gone != MAP_FAILED);
+  REQUIRE(::munmap(gone, mbe::page_size()) == 0);
+  CHECK(::msync(gone, 0, MS_SYNC) == 0);
+  errno = 0;
+  CHECK(::msync(gone, 1, MS_SYNC) == -1);  // one byte is not nothing
+  CHECK(errno == ENOMEM);
+}
+
+TEST_CASE("msync MS_SYNC over a hole is ENOMEM yet syncs every mapped part") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  const std::size_t page = mbe::page_size();
+  auto file = mbe::MappedFile::create(dir.file("f"), 3 * page);
+  std::byte* base = file.bytes().data();
+  base[0] = base[page] = base[2 * page] = std::byte{1};
+  REQUIRE(::munmap(base + page, page) == 0);  // the hole; its page stays dirty in the cache
+  errno = 0;
+  CHECK(::msync(base, 3 * page, MS_SYNC) == -1);
+  CHECK(errno == ENOMEM);
+  CHECK(dirty_in_page(file, 0) == 0);  // before the hole: synced
+  CHECK(dirty_in_page(file, 2) == 0);  // after the hole: synced too
+  CHECK(dirty_in_page(file, 1) == 1);  // the hole: no mapping in the range covers it
+}
+
+TEST_CASE("msync MS_ASYNC over a hole is ENOMEM too") {
+  ScratchDir dir;
+  const std::size_t page = mbe::page_size();
+  auto file = mbe::MappedFile::create(dir.file("f"), 3 * page);
+  REQUIRE(::munmap(file.bytes().data() + page, page) == 0);
+  errno = 0;
+  CHECK(::msync(file.bytes().data(), 3 * page, MS_ASYNC) == -1);
+  CHECK(errno == ENOMEM);
+}
+
+TEST_CASE("msync cleans only the pages of its range and leaves neighbours dirty") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  const std::size_t page = mbe::page_size();
+  auto file = mbe::MappedFile::create(dir.file("f"), 8 * page);
+  for (std::size_t i = 0; i < 8; ++i) file.bytes()[i * page] = std::byte{1};
+  REQUIRE_FALSE(file.sync(3 * page + 10, page));  // touches pages 3 and 4
+  for (std::size_t i = 0; i < 8; ++i) {
+    CAPTURE(i);
+    CHECK(dirty_in_page(file, i) == (i == 3 || i == 4 ? 0U : 1U));
+  }
+}
+
+TEST_CASE("per-record msync of 60-byte records fails for all but every 1024th record") {
+  ScratchDir dir;
+  const auto run = run_program({MBE_PROGRAM_PER_RECORD_BUG, dir.file("f").string()});
+  CHECK(run.exited_with(0));
+  CHECK(run.out.find("per-record msync(&rec[i], 60, MS_SYNC): 4092 of 4096 calls failed with "
+                     "EINVAL (Invalid argument)") != std::string::npos);
+  CHECK(run.out.find("with the start rounded down to its page: 0 of 4096 calls failed") !=
+        std::string::npos);
+}
+
+TEST_CASE("per-record msync of records that divide the page never fails") {
+  ScratchDir dir;
+  const auto run = run_program(
+      {MBE_PROGRAM_PER_RECORD_BUG, dir.file("f").string(), "--records", "64", "--record-size", "4096"});
+  CHECK(run.exited_with(0));
+  CHECK(run.out.find("0 of 64 calls failed\n") != std::string::npos);
+}
+
+TEST_CASE("a 1-byte store dirties a whole large folio in a file filled by 1 MiB writes") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  const auto path = dir.file("f");
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  REQUIRE(fd >= 0);
+  const std::vector<char> chunk(1 << 20, 'w');
+  for (off_t at = 0; at < (8 << 20); at += 1 << 20)
+    REQUIRE(::pwrite(fd, chunk.data(), chunk.size(), at) == static_cast<ssize_t>(chunk.size()));
+  REQUIRE(::fsync(fd) == 0);
+  ::close(fd);
+
+  auto file = mbe::MappedFile::open(path);
+  file.bytes()[3 << 20] = std::byte{'x'};  // one byte
+  const std::uint64_t dirtied = mbe::page_cache_state(file.fd()).dirty;
+  CHECK(dirtied > 16);  // measured here: 256 pages, a 1 MiB folio
+  const auto before = ch04::sectors_written(file.fd());
+  REQUIRE_FALSE(file.sync(3 << 20, 1));
+  const auto after = ch04::sectors_written(file.fd());
+  if (!before || !after) MBE_SKIP("no block-device counter for " + dir.path().string());
+  // The counter is device-wide, so other writers can only make the difference larger.
+  CHECK((*after - *before) * ch04::sector_bytes >= dirtied * mbe::page_size());
+}
+
+TEST_CASE("a 1-byte store dirties one page in a file filled through a mapping") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  auto file = mbe::MappedFile::create(dir.file("f"), std::size_t{8} << 20);
+  for (std::size_t at = 0; at < file.size(); at += mbe::page_size()) file.bytes()[at] = std::byte{1};
+  REQUIRE_FALSE(file.sync_all());
+  file.bytes()[3 << 20] = std::byte{'x'};
+  CHECK(mbe::page_cache_state(file.fd()).dirty == 1);
+}
+
+TEST_CASE("folio_amplification prints the three fills") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  const auto run = run_program({MBE_PROGRAM_FOLIO_AMPLIFICATION, dir.path().string(), "--tries", "1"});
+  REQUIRE(run.exited_with(0));
+  for (const char* fill : {"1 MiB write()s", "4 KiB write()s", "mapped stores"})
+    CHECK(run.out.find(fill) != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.file("ch04_folio_amplification.tmp")));
+}
+
+TEST_CASE("one dirty page is one dirty page whatever the mapping size") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  for (std::size_t size : {std::size_t{4} << 10, std::size_t{64} << 20, std::size_t{1} << 30}) {
+    CAPTURE(size);
+    auto file = mbe::MappedFile::create(dir.file("f" + std::to_string(size)), size);
+    file.bytes()[0] = std::byte{1};
+    CHECK(mbe::page_cache_state(file.fd()).dirty == 1);  // what msync has to write
+    REQUIRE_FALSE(file.sync_all());
+    CHECK(mbe::page_cache_state(file.fd()).dirty == 0);
+  }
+}
+
+TEST_CASE("mapping_size_cost times every size from 4 KiB to 1 GiB") {
+  ScratchDir dir;
+  const auto run = run_program({MBE_PROGRAM_MAPPING_SIZE_COST, dir.path().string(), "--rounds", "2"});
+  REQUIRE(run.exited_with(0));
+  for (const char* size : {"4 KiB", "1 MiB", "64 MiB", "1 GiB"}) CHECK(run.out.find(size) != std::string::npos);
+}
+
+TEST_CASE("msync_arguments prints what the chapter teaches") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  const auto run = run_program({MBE_PROGRAM_MSYNC_ARGUMENTS, dir.file("f").string()});
+  REQUIRE(run.exited_with(0));
+  CHECK(run.out.find("unaligned start (base + 1):      -1, EINVAL") != std::string::npos);
+  CHECK(run.out.find("aligned start, length 1:         0   dirty pages left: 2") != std::string::npos);
+  CHECK(run.out.find("3 pages, middle one unmapped:    -1, ENOMEM (Cannot allocate memory)   dirty pages left: 1") != std::string::npos);
+}
+
+TEST_CASE("chapter 04 programs answer --help and reject bad arguments") {
+  for (const char* program : {MBE_PROGRAM_MSYNC_ARGUMENTS, MBE_PROGRAM_PER_RECORD_BUG,
+                              MBE_PROGRAM_FOLIO_AMPLIFICATION, MBE_PROGRAM_MAPPING_SIZE_COST}) {
+    const auto help = run_program({program, "--help"});
+    CHECK(help.exited_with(0));
+    CHECK(help.out.find("usage:") == 0);
+    CHECK(run_program({program}).exited_with(2));
+  }
+  CHECK(run_program({MBE_PROGRAM_PER_RECORD_BUG, "f", "--records", "-3"}).exited_with(2));
+  CHECK(run_program({MBE_PROGRAM_MAPPING_SIZE_COST, "/tmp", "--rounds", "many"}).exited_with(2));
+}
