@@ -36,30 +36,9 @@ void print_state(std::string_view when, const mbe::PageCacheState& state) {
 int main(int argc, char** argv) {
   const char* path = nullptr;
   std::uint64_t pages = 8;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (mbe::is_help_flag(arg)) {
-      std::cout << usage;
-      return 0;
-    }
-    if (arg == "--pages" && i + 1 < argc) {
-      const auto parsed = mbe::parse_number(argv[++i], 1, 4096);
-      if (!parsed) {
-        std::cerr << "ch00_dirty_pages: --pages needs a number from 1 to 4096\n" << usage;
-        return 2;
-      }
-      pages = *parsed;
-    } else if (path == nullptr && !arg.starts_with("-")) {
-      path = argv[i];
-    } else {
-      std::cerr << "ch00_dirty_pages: unexpected argument '" << arg << "'\n" << usage;
-      return 2;
-    }
-  }
-  if (path == nullptr) {
-    std::cerr << usage;
-    return 2;
-  }
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1},
+                                                 {mbe::Option::number("--pages", pages, 1, 4096)}))
+    return *exit_status;
 
   try {
     const std::size_t page = mbe::page_size();

@@ -27,18 +27,12 @@ constexpr std::string_view usage =
 }
 
 int main(int argc, char** argv) {
-  if (argc == 2 && mbe::is_help_flag(argv[1])) {
-    std::cout << usage;
-    return 0;
-  }
-  if (argc != 2) {
-    std::cerr << usage;
-    return 2;
-  }
+  const char* path = nullptr;
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1})) return *exit_status;
   // O_RDONLY: peek never modifies the file. cachestat may then answer EPERM
   // for a file we could not open for writing; that is reported, not fatal.
   // [peek]
-  const int fd = ::open(argv[1], O_RDONLY | O_CLOEXEC);
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return mbe::report_errno("open", errno);
   std::array<char, 4096> buffer{};
   const ssize_t n = ::pread(fd, buffer.data(), buffer.size(), 0);

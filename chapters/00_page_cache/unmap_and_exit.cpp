@@ -29,16 +29,10 @@ constexpr std::string_view usage =
 }
 
 int main(int argc, char** argv) {
-  if (argc == 2 && mbe::is_help_flag(argv[1])) {
-    std::cout << usage;
-    return 0;
-  }
-  if (argc != 3) {
-    std::cerr << usage;
-    return 2;
-  }
-  const char* path = argv[1];
-  const std::string_view text = argv[2];
+  const char* operands[2] = {};
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, operands)) return *exit_status;
+  const char* path = operands[0];
+  const std::string_view text = operands[1];
   const std::size_t page = mbe::page_size();
   if (text.empty() || text.size() > page) {
     std::cerr << "ch00_unmap_and_exit: TEXT must have 1 to " << page << " bytes\n";

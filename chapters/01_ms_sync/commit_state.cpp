@@ -41,34 +41,12 @@ int main(int argc, char** argv) {
   const char* path = nullptr;
   std::uint64_t add = 1;
   const char* note = nullptr;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (mbe::is_help_flag(arg)) {
-      std::cout << usage;
-      return 0;
-    }
-    if (arg == "--add" && i + 1 < argc) {
-      const auto parsed = mbe::parse_number(argv[++i], 0, 1'000'000'000);
-      if (!parsed) {
-        std::cerr << "ch01_commit_state: --add needs a number from 0 to 1000000000\n";
-        return 2;
-      }
-      add = *parsed;
-    } else if (arg == "--note" && i + 1 < argc) {
-      note = argv[++i];
-      if (std::strlen(note) >= sizeof(ch01::AppState::note)) {
-        std::cerr << "ch01_commit_state: --note takes at most 47 bytes\n";
-        return 2;
-      }
-    } else if (path == nullptr && !arg.starts_with("-")) {
-      path = argv[i];
-    } else {
-      std::cerr << "ch01_commit_state: unexpected argument '" << arg << "'\n" << usage;
-      return 2;
-    }
-  }
-  if (path == nullptr) {
-    std::cerr << usage;
+  if (auto exit_status = mbe::parse_command_line(
+          argc, argv, usage, {&path, 1},
+          {mbe::Option::number("--add", add, 0, 1'000'000'000), mbe::Option::text("--note", note)}))
+    return *exit_status;
+  if (note != nullptr && std::strlen(note) >= sizeof(ch01::AppState::note)) {
+    std::cerr << "ch01_commit_state: --note takes at most 47 bytes\n";
     return 2;
   }
 

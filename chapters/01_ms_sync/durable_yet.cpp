@@ -24,15 +24,9 @@ constexpr int not_durable_yet = 3;
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 2 && mbe::is_help_flag(argv[1])) {
-    std::cout << usage;
-    return 0;
-  }
-  if (argc != 2) {
-    std::cerr << usage;
-    return 2;
-  }
-  const int fd = ::open(argv[1], O_RDONLY | O_CLOEXEC);
+  const char* path = nullptr;
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1})) return *exit_status;
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return mbe::report_errno("open", errno);
   // [probe]
   mbe::PageCacheState state;

@@ -21,15 +21,8 @@ constexpr std::string_view usage =
 }
 
 int main(int argc, char** argv) {
-  if (argc == 2 && mbe::is_help_flag(argv[1])) {
-    std::cout << usage;
-    return 0;
-  }
-  if (argc != 2) {
-    std::cerr << usage;
-    return 2;
-  }
-  const std::string_view path = argv[1];
+  const char* path = nullptr;
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1})) return *exit_status;
   try {
     // [read]
     const auto file = mbe::MappedFile::open(path, mbe::Access::read_only);

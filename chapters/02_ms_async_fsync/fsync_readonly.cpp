@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <iostream>
 #include <string_view>
 
@@ -31,17 +30,13 @@ std::uint64_t dirty_pages(int fd) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 2 && mbe::is_help_flag(argv[1])) {
-    std::cout << usage;
-    return 0;
-  }
-  const bool data_only = argc == 3 && std::strcmp(argv[2], "--data-only") == 0;
-  if (argc < 2 || argc > 3 || (argc == 3 && !data_only)) {
-    std::cerr << usage;
-    return 2;
-  }
+  const char* path = nullptr;
+  bool data_only = false;
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1},
+                                                 {mbe::Option::toggle("--data-only", data_only)}))
+    return *exit_status;
   // [readonly]
-  const int fd = ::open(argv[1], O_RDONLY | O_CLOEXEC);
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return mbe::report_errno("open", errno);
   const std::uint64_t before = dirty_pages(fd);
   if ((data_only ? ::fdatasync(fd) : ::fsync(fd)) != 0)

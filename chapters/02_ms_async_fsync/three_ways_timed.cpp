@@ -52,30 +52,11 @@ int main(int argc, char** argv) {
   const char* dir = nullptr;
   std::uint64_t rounds = 30;
   std::uint64_t pages = 16;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (mbe::is_help_flag(arg)) {
-      std::cout << usage;
-      return 0;
-    }
-    if ((arg == "--rounds" || arg == "--pages") && i + 1 < argc) {
-      const auto value = mbe::parse_number(argv[++i], 1, 100000);
-      if (!value) {
-        std::cerr << "ch02_three_ways_timed: " << arg << " needs a number from 1 to 100000\n";
-        return 2;
-      }
-      (arg == "--rounds" ? rounds : pages) = *value;
-    } else if (dir == nullptr && !arg.starts_with("-")) {
-      dir = argv[i];
-    } else {
-      std::cerr << "ch02_three_ways_timed: unexpected argument '" << arg << "'\n" << usage;
-      return 2;
-    }
-  }
-  if (dir == nullptr) {
-    std::cerr << usage;
-    return 2;
-  }
+  if (auto exit_status = mbe::parse_command_line(
+          argc, argv, usage, {&dir, 1},
+          {mbe::Option::number("--rounds", rounds, 1, 100000),
+           mbe::Option::number("--pages", pages, 1, 100000)}))
+    return *exit_status;
   Way ways[] = {{"msync(MS_SYNC)", ms_sync, {}},
                 {"MS_ASYNC + fsync", ms_async_fsync, {}},
                 {"MS_ASYNC + fdatasync", ms_async_fdatasync, {}}};

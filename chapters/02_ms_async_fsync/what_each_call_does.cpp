@@ -51,30 +51,9 @@ const Call calls[] = {
 int main(int argc, char** argv) {
   const char* dir = nullptr;
   std::uint64_t pages = 256;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (mbe::is_help_flag(arg)) {
-      std::cout << usage;
-      return 0;
-    }
-    if (arg == "--pages" && i + 1 < argc) {
-      const auto parsed = mbe::parse_number(argv[++i], 1, 65536);
-      if (!parsed) {
-        std::cerr << "ch02_what_each_call_does: --pages needs a number from 1 to 65536\n";
-        return 2;
-      }
-      pages = *parsed;
-    } else if (dir == nullptr && !arg.starts_with("-")) {
-      dir = argv[i];
-    } else {
-      std::cerr << "ch02_what_each_call_does: unexpected argument '" << arg << "'\n" << usage;
-      return 2;
-    }
-  }
-  if (dir == nullptr) {
-    std::cerr << usage;
-    return 2;
-  }
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&dir, 1},
+                                                 {mbe::Option::number("--pages", pages, 1, 65536)}))
+    return *exit_status;
   try {
     const std::size_t page = mbe::page_size();
     std::printf("%-24s %16s %16s\n", "call", "right after", "200 ms later");

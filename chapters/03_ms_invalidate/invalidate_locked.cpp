@@ -26,21 +26,14 @@ constexpr std::string_view usage =
     "usage: ch03_invalidate_locked FILE\n"
     "  Shows msync(MS_INVALIDATE) results on an unlocked and an mlock()ed page of new FILE.\n";
 
-std::string result_of(int rc) { return rc == 0 ? "0" : "-1, " + mbe::errno_text(errno); }
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 2 && mbe::is_help_flag(argv[1])) {
-    std::cout << usage;
-    return 0;
-  }
-  if (argc != 2) {
-    std::cerr << usage;
-    return 2;
-  }
+  const char* path = nullptr;
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1})) return *exit_status;
   try {
     const std::size_t page = mbe::page_size();
-    auto file = mbe::MappedFile::create(argv[1], 2 * page);
+    auto file = mbe::MappedFile::create(path, 2 * page);
     std::byte* locked = file.bytes().data();
     std::byte* unlocked = locked + page;
     *locked = std::byte{'L'};
@@ -49,11 +42,11 @@ int main(int argc, char** argv) {
 
     // [invalidate]
     const int on_unlocked = ::msync(unlocked, page, MS_INVALIDATE);
-    const std::string unlocked_result = result_of(on_unlocked);
+    const std::string unlocked_result = mbe::call_result(on_unlocked);
     const int on_locked = ::msync(locked, page, MS_INVALIDATE);
-    const std::string locked_result = result_of(on_locked);
+    const std::string locked_result = mbe::call_result(on_locked);
     const int sync_on_locked = ::msync(locked, page, MS_SYNC | MS_INVALIDATE);
-    const std::string sync_result = result_of(sync_on_locked);
+    const std::string sync_result = mbe::call_result(sync_on_locked);
     // [invalidate]
     const auto locked_state = mbe::page_cache_state(file.fd(), 0, page);
     std::cout << "MS_INVALIDATE, unlocked page:          " << unlocked_result << '\n'

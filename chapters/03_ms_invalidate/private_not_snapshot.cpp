@@ -28,16 +28,10 @@ constexpr std::string_view usage =
 }
 
 int main(int argc, char** argv) {
-  if (argc == 2 && mbe::is_help_flag(argv[1])) {
-    std::cout << usage;
-    return 0;
-  }
-  if (argc != 2) {
-    std::cerr << usage;
-    return 2;
-  }
+  const char* path = nullptr;
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1})) return *exit_status;
   const std::size_t page = mbe::page_size();
-  const int fd = ::open(argv[1], O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  const int fd = ::open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return mbe::report_errno("open", errno);
   const std::string initial(2 * page, 'a');
   if (::pwrite(fd, initial.data(), initial.size(), 0) != static_cast<ssize_t>(initial.size()))

@@ -40,24 +40,13 @@ constexpr std::string_view usage =
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 2 && mbe::is_help_flag(argv[1])) {
-    std::cout << usage;
-    return 0;
-  }
+  const char* path = nullptr;
   std::uint64_t rounds = 10000;
-  if (argc == 4 && std::string_view(argv[2]) == "--rounds") {
-    const auto parsed = mbe::parse_number(argv[3], 1, 10'000'000);
-    if (!parsed) {
-      std::cerr << "ch03_sees_writes: --rounds needs a number from 1 to 10000000\n";
-      return 2;
-    }
-    rounds = *parsed;
-  } else if (argc != 2) {
-    std::cerr << usage;
-    return 2;
-  }
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1},
+                                                 {mbe::Option::number("--rounds", rounds, 1, 10'000'000)}))
+    return *exit_status;
   try {
-    auto file = mbe::MappedFile::create(argv[1], mbe::page_size());
+    auto file = mbe::MappedFile::create(path, mbe::page_size());
     int to_parent[2];
     int to_child[2];
     if (::pipe2(to_parent, O_CLOEXEC) != 0 || ::pipe2(to_child, O_CLOEXEC) != 0)

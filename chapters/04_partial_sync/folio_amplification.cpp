@@ -53,23 +53,12 @@ void fill(const std::filesystem::path& path, std::size_t chunk) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const char* dir_name = nullptr;
   std::uint64_t tries = 3;
-  if (argc >= 2 && mbe::is_help_flag(argv[1])) {
-    std::cout << usage;
-    return 0;
-  }
-  if (argc == 4 && std::string_view(argv[2]) == "--tries") {
-    const auto value = mbe::parse_number(argv[3], 1, 100);
-    if (!value) {
-      std::cerr << "ch04_folio_amplification: --tries needs a number from 1 to 100\n";
-      return 2;
-    }
-    tries = *value;
-  } else if (argc != 2) {
-    std::cerr << usage;
-    return 2;
-  }
-  const std::filesystem::path dir = argv[1];
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&dir_name, 1},
+                                                 {mbe::Option::number("--tries", tries, 1, 100)}))
+    return *exit_status;
+  const std::filesystem::path dir = dir_name;
   const struct {
     const char* name;
     std::size_t chunk;

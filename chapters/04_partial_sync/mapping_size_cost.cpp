@@ -29,23 +29,12 @@ constexpr std::string_view usage =
 }
 
 int main(int argc, char** argv) {
+  const char* dir_name = nullptr;
   std::uint64_t rounds = 20;
-  if (argc >= 2 && mbe::is_help_flag(argv[1])) {
-    std::cout << usage;
-    return 0;
-  }
-  if (argc == 4 && std::string_view(argv[2]) == "--rounds") {
-    const auto value = mbe::parse_number(argv[3], 1, 10000);
-    if (!value) {
-      std::cerr << "ch04_mapping_size_cost: --rounds needs a number from 1 to 10000\n";
-      return 2;
-    }
-    rounds = *value;
-  } else if (argc != 2) {
-    std::cerr << usage;
-    return 2;
-  }
-  const std::filesystem::path dir = argv[1];
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&dir_name, 1},
+                                                 {mbe::Option::number("--rounds", rounds, 1, 10000)}))
+    return *exit_status;
+  const std::filesystem::path dir = dir_name;
   const std::size_t sizes[] = {std::size_t{4} << 10, std::size_t{1} << 20, std::size_t{64} << 20,
                                std::size_t{1} << 30};
   std::vector<mbe::MappedFile> files;

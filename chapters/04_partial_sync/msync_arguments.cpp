@@ -27,36 +27,29 @@ constexpr std::string_view usage =
     "usage: ch04_msync_arguments FILE\n"
     "  Shows msync(MS_SYNC) results for unaligned, short, empty and holey ranges of new FILE.\n";
 
-std::string result_of(int rc) { return rc == 0 ? "0" : "-1, " + mbe::errno_text(errno); }
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 2 && mbe::is_help_flag(argv[1])) {
-    std::cout << usage;
-    return 0;
-  }
-  if (argc != 2) {
-    std::cerr << usage;
-    return 2;
-  }
+  const char* path = nullptr;
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1})) return *exit_status;
   try {
     const std::size_t page = mbe::page_size();
-    auto file = mbe::MappedFile::create(argv[1], 3 * page);
+    auto file = mbe::MappedFile::create(path, 3 * page);
     std::byte* base = file.bytes().data();
     auto dirty = [&] { return mbe::page_cache_state(file.fd()).dirty; };
 
     // [arguments]
     base[0] = base[page] = base[2 * page] = std::byte{1};
-    std::cout << "unaligned start (base + 1):      " << result_of(::msync(base + 1, page, MS_SYNC)) << '\n';
-    std::cout << "aligned start, length 1:         " << result_of(::msync(base, 1, MS_SYNC))
+    std::cout << "unaligned start (base + 1):      " << mbe::call_result(::msync(base + 1, page, MS_SYNC)) << '\n';
+    std::cout << "aligned start, length 1:         " << mbe::call_result(::msync(base, 1, MS_SYNC))
               << "   dirty pages left: " << dirty() << '\n';
-    std::cout << "length 0:                        " << result_of(::msync(base, 0, MS_SYNC)) << '\n';
+    std::cout << "length 0:                        " << mbe::call_result(::msync(base, 0, MS_SYNC)) << '\n';
 
     // A hole: dirty all three pages, unmap the middle one, sync all three.
     base[0] = base[page] = base[2 * page] = std::byte{2};
     if (::munmap(base + page, page) != 0) return mbe::report_errno("munmap", errno);
-    std::cout << "length 0 on the unmapped page:   " << result_of(::msync(base + page, 0, MS_SYNC)) << '\n';
-    std::cout << "3 pages, middle one unmapped:    " << result_of(::msync(base, 3 * page, MS_SYNC))
+    std::cout << "length 0 on the unmapped page:   " << mbe::call_result(::msync(base + page, 0, MS_SYNC)) << '\n';
+    std::cout << "3 pages, middle one unmapped:    " << mbe::call_result(::msync(base, 3 * page, MS_SYNC))
               << "   dirty pages left: " << dirty() << '\n';
     // [arguments]
   } catch (const mbe::Error& error) {

@@ -31,30 +31,11 @@ int main(int argc, char** argv) {
   const char* path = nullptr;
   std::uint64_t records = 4096;
   std::uint64_t record_size = 60;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (mbe::is_help_flag(arg)) {
-      std::cout << usage;
-      return 0;
-    }
-    if ((arg == "--records" || arg == "--record-size") && i + 1 < argc) {
-      const auto value = mbe::parse_number(argv[++i], 1, 1'000'000);
-      if (!value) {
-        std::cerr << "ch04_per_record_bug: " << arg << " needs a number from 1 to 1000000\n";
-        return 2;
-      }
-      (arg == "--records" ? records : record_size) = *value;
-    } else if (path == nullptr && !arg.starts_with("-")) {
-      path = argv[i];
-    } else {
-      std::cerr << "ch04_per_record_bug: unexpected argument '" << arg << "'\n" << usage;
-      return 2;
-    }
-  }
-  if (path == nullptr) {
-    std::cerr << usage;
-    return 2;
-  }
+  if (auto exit_status = mbe::parse_command_line(
+          argc, argv, usage, {&path, 1},
+          {mbe::Option::number("--records", records, 1, 1'000'000),
+           mbe::Option::number("--record-size", record_size, 1, 1'000'000)}))
+    return *exit_status;
   try {
     auto file = mbe::MappedFile::create(path, records * record_size);
     std::byte* base = file.bytes().data();

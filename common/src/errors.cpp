@@ -35,6 +35,11 @@ int report_errno(std::string_view call, int error_number) {
   return report_error(call, std::error_code(error_number, std::generic_category()));
 }
 
+std::string call_result(int return_value) {
+  const int error_number = errno;  // before anything else can change it
+  return return_value == 0 ? "0" : std::to_string(return_value) + ", " + errno_text(error_number);
+}
+
 std::error_code last_error() noexcept { return {errno, std::generic_category()}; }
 
 }  // namespace mbe

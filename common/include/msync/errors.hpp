@@ -45,6 +45,10 @@ int report_error(std::string_view call, const std::error_code& error);
 /// @brief Same as report_error() for a raw errno value.
 int report_errno(std::string_view call, int error_number);
 
+/// @brief How a demo prints a call's result: `"0"`, or `"-1, EBUSY (Device or
+/// resource busy)"` from the current `errno` when @p return_value is -1.
+std::string call_result(int return_value);
+
 /// @brief The error code for the current `errno`.
 std::error_code last_error() noexcept;
 

@@ -1,0 +1,61 @@
+// Checks of the command-line parser every chapter program uses.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "msync/cli.hpp"
+
+namespace {
+struct Parsed {
+  std::optional<int> exit_status;
+  const char* operand = nullptr;
+  std::uint64_t pages = 8;
+  const char* note = nullptr;
+  bool quick = false;
+};
+
+Parsed parse(std::vector<std::string> words) {
+  words.insert(words.begin(), "/bin/prog");
+  std::vector<char*> argv;
+  for (auto& word : words) argv.push_back(word.data());
+  Parsed parsed;
+  parsed.exit_status = mbe::parse_command_line(
+      static_cast<int>(argv.size()), argv.data(), "usage: prog FILE\n", {&parsed.operand, 1},
+      {mbe::Option::number("--pages", parsed.pages, 1, 100), mbe::Option::text("--note", parsed.note),
+       mbe::Option::toggle("--quick", parsed.quick)});
+  if (parsed.operand != nullptr) parsed.operand = "set";  // argv storage dies with `words`
+  return parsed;
+}
+}  // namespace
+
+TEST_CASE("parse_number accepts whole numbers in range only") {
+  CHECK(mbe::parse_number("42") == 42U);
+  CHECK(mbe::parse_number("0", 1) == std::nullopt);
+  CHECK(mbe::parse_number("101", 0, 100) == std::nullopt);
+  CHECK(mbe::parse_number("-1") == std::nullopt);
+  CHECK(mbe::parse_number("12x") == std::nullopt);
+  CHECK(mbe::parse_number("") == std::nullopt);
+  CHECK(mbe::parse_number("99999999999999999999999") == std::nullopt);
+}
+
+TEST_CASE("parse_command_line reads operands and options in any order") {
+  const auto parsed = parse({"--pages", "7", "file", "--note", "hi", "--quick"});
+  CHECK_FALSE(parsed.exit_status);
+  CHECK(parsed.operand != nullptr);
+  CHECK(parsed.pages == 7);
+  CHECK(std::string(parsed.note) == "hi");
+  CHECK(parsed.quick);
+  CHECK(parse({"file"}).pages == 8);  // default kept
+}
+
+TEST_CASE("parse_command_line answers help with 0 and usage errors with 2") {
+  CHECK(parse({"--help"}).exit_status == 0);
+  CHECK(parse({"file", "-h"}).exit_status == 0);
+  CHECK(parse({}).exit_status == 2);                         // missing operand
+  CHECK(parse({"a", "b"}).exit_status == 2);                 // one too many
+  CHECK(parse({"a", "--pages"}).exit_status == 2);           // no value
+  CHECK(parse({"a", "--pages", "0"}).exit_status == 2);      // out of range
+  CHECK(parse({"a", "--pages", "ten"}).exit_status == 2);    // not a number
+  CHECK(parse({"a", "--colour", "red"}).exit_status == 2);   // unknown option
+}
