@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
     // [create]
     std::cout << "\nEvery store made its page dirty: the data is in the page cache (RAM) only.\n"
                  "No msync was called, so no byte of it is guaranteed to be on the disk.\n";
-  } catch (const mbe::Error& error) {
+  } catch (const std::exception& error) {
     std::cerr << error.what() << '\n';
     return 1;
   }

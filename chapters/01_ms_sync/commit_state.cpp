@@ -51,7 +51,8 @@ int main(int argc, char** argv) {
   }
 
   try {
-    auto file = std::filesystem::exists(path) ? mbe::MappedFile::open(path) : create_state_file(path);
+    std::error_code ignored;  // "cannot tell" is treated as "missing": create then fails clearly
+    auto file = std::filesystem::exists(path, ignored) ? mbe::MappedFile::open(path) : create_state_file(path);
     if (auto why = ch01::why_not_a_state(file.bytes().data(), file.size()); !why.empty()) {
       std::cerr << "ch01_commit_state: " << path << ": " << why << "; the file was not changed\n";
       return 1;
@@ -68,7 +69,7 @@ int main(int argc, char** argv) {
     // [commit]
     std::cout << "committed: counter=" << state.counter << " commits=" << state.commits
               << " note=\"" << state.note << "\"\n";
-  } catch (const mbe::Error& error) {
+  } catch (const std::exception& error) {
     std::cerr << error.what() << '\n';
     return 1;
   }

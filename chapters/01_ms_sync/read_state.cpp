@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
     // [read]
     std::cout << "counter: " << state.counter << "\ncommits: " << state.commits << "\nnote:    \""
               << state.note << "\"\n";
-  } catch (const mbe::Error& error) {
+  } catch (const std::exception& error) {
     std::cerr << error.what() << '\n';
     return 1;
   }

@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
       }
     }
     std::filesystem::remove(path);
-  } catch (const mbe::Error& error) {
+  } catch (const std::exception& error) {
     std::cerr << error.what() << '\n';
     return 1;
   }

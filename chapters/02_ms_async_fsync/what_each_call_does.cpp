@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
                   static_cast<unsigned long long>(later.writeback));
       std::filesystem::remove(path);
     }
-  } catch (const mbe::Error& error) {
+  } catch (const std::exception& error) {
     std::cerr << error.what() << '\n';
     return 1;
   }

@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
               << (locked_state.dirty > 0 ? "  <- not synced, although MS_SYNC was asked for\n" : "\n")
               << "data kept: '" << static_cast<char>(*locked) << static_cast<char>(*unlocked) << "'\n";
     ::munlock(locked, page);
-  } catch (const mbe::Error& error) {
+  } catch (const std::exception& error) {
     std::cerr << error.what() << '\n';
     return 1;
   }

@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
     ::waitpid(child, &status, 0);
     std::cout << "seen at once through the mapping: " << seen << " of " << rounds << " writes\n";
     return seen == rounds && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
-  } catch (const mbe::Error& error) {
+  } catch (const std::exception& error) {
     std::cerr << error.what() << '\n';
     return 1;
   }

@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
         micros[i].push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
       }
     }
-  } catch (const mbe::Error& error) {
+  } catch (const std::exception& error) {
     std::cerr << error.what() << '\n';
     for (auto& file : files) std::filesystem::remove(file.path());
     return 1;

@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
     std::cout << "3 pages, middle one unmapped:    " << mbe::call_result(::msync(base, 3 * page, MS_SYNC))
               << "   dirty pages left: " << dirty() << '\n';
     // [arguments]
-  } catch (const mbe::Error& error) {
+  } catch (const std::exception& error) {
     std::cerr << error.what() << '\n';
     return 1;
   }

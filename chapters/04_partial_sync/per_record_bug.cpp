@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
     std::cout << "with the start rounded down to its page: " << failed_after_fix << " of " << records
               << " calls failed\n";
     return failed_after_fix == 0 ? 0 : 1;
-  } catch (const mbe::Error& error) {
+  } catch (const std::exception& error) {
     std::cerr << error.what() << '\n';
     return 1;
   }
