@@ -1,6 +1,5 @@
-// Chapter 04 claims: msync's argument rules, the per-record bug and its fix,
-// that only the range's pages are cleaned, folio write amplification, and
-// that cost follows dirty data, not mapping size.
+// Chapter 04 claims about ranges: msync's argument rules, the per-record bug
+// and its fix, and that only the range's pages are cleaned.
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
@@ -8,9 +7,7 @@
 #include <unistd.h>
 
 #include <string>
-#include <vector>
 
-#include "../device_writes.hpp"
 #include "msync/mapped_file.hpp"
 #include "msync/page_cache.hpp"
 #include "testing.hpp"
@@ -115,70 +112,6 @@ TEST_CASE("per-record msync of records that divide the page never fails") {
       {MBE_PROGRAM_PER_RECORD_BUG, dir.file("f").string(), "--records", "64", "--record-size", "4096"});
   CHECK(run.exited_with(0));
   CHECK(run.out.find("0 of 64 calls failed\n") != std::string::npos);
-}
-
-TEST_CASE("a 1-byte store dirties a whole large folio in a file filled by 1 MiB writes") {
-  ScratchDir dir;
-  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
-  const auto path = dir.file("f");
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  REQUIRE(fd >= 0);
-  const std::vector<char> chunk(1 << 20, 'w');
-  for (off_t at = 0; at < (8 << 20); at += 1 << 20)
-    REQUIRE(::pwrite(fd, chunk.data(), chunk.size(), at) == static_cast<ssize_t>(chunk.size()));
-  REQUIRE(::fsync(fd) == 0);
-  ::close(fd);
-
-  auto file = mbe::MappedFile::open(path);
-  file.bytes()[3 << 20] = std::byte{'x'};  // one byte
-  const std::uint64_t dirtied = mbe::page_cache_state(file.fd()).dirty;
-  CHECK(dirtied > 16);  // measured here: 256 pages, a 1 MiB folio
-  const auto before = ch04::sectors_written(file.fd());
-  REQUIRE_FALSE(file.sync(3 << 20, 1));
-  const auto after = ch04::sectors_written(file.fd());
-  if (!before || !after) MBE_SKIP("no block-device counter for " + dir.path().string());
-  // The counter is device-wide, so other writers can only make the difference larger.
-  CHECK((*after - *before) * ch04::sector_bytes >= dirtied * mbe::page_size());
-}
-
-TEST_CASE("a 1-byte store dirties one page in a file filled through a mapping") {
-  ScratchDir dir;
-  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
-  auto file = mbe::MappedFile::create(dir.file("f"), std::size_t{8} << 20);
-  for (std::size_t at = 0; at < file.size(); at += mbe::page_size()) file.bytes()[at] = std::byte{1};
-  REQUIRE_FALSE(file.sync_all());
-  file.bytes()[3 << 20] = std::byte{'x'};
-  CHECK(mbe::page_cache_state(file.fd()).dirty == 1);
-}
-
-TEST_CASE("folio_amplification prints the three fills") {
-  ScratchDir dir;
-  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
-  const auto run = run_program({MBE_PROGRAM_FOLIO_AMPLIFICATION, dir.path().string(), "--tries", "1"});
-  REQUIRE(run.exited_with(0));
-  for (const char* fill : {"1 MiB write()s", "4 KiB write()s", "mapped stores"})
-    CHECK(run.out.find(fill) != std::string::npos);
-  CHECK_FALSE(std::filesystem::exists(dir.file("ch04_folio_amplification.tmp")));
-}
-
-TEST_CASE("one dirty page is one dirty page whatever the mapping size") {
-  ScratchDir dir;
-  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
-  for (std::size_t size : {std::size_t{4} << 10, std::size_t{64} << 20, std::size_t{1} << 30}) {
-    CAPTURE(size);
-    auto file = mbe::MappedFile::create(dir.file("f" + std::to_string(size)), size);
-    file.bytes()[0] = std::byte{1};
-    CHECK(mbe::page_cache_state(file.fd()).dirty == 1);  // what msync has to write
-    REQUIRE_FALSE(file.sync_all());
-    CHECK(mbe::page_cache_state(file.fd()).dirty == 0);
-  }
-}
-
-TEST_CASE("mapping_size_cost times every size from 4 KiB to 1 GiB") {
-  ScratchDir dir;
-  const auto run = run_program({MBE_PROGRAM_MAPPING_SIZE_COST, dir.path().string(), "--rounds", "2"});
-  REQUIRE(run.exited_with(0));
-  for (const char* size : {"4 KiB", "1 MiB", "64 MiB", "1 GiB"}) CHECK(run.out.find(size) != std::string::npos);
 }
 
 TEST_CASE("msync_arguments prints what the chapter teaches") {
