@@ -20,6 +20,7 @@
 #include "msync/errors.hpp"
 #include "msync/mapped_file.hpp"
 #include "msync/page_cache.hpp"
+#include "lock_pages.hpp"
 
 namespace {
 constexpr std::string_view usage =
@@ -38,7 +39,7 @@ int main(int argc, char** argv) {
     std::byte* unlocked = locked + page;
     *locked = std::byte{'L'};
     *unlocked = std::byte{'U'};
-    if (::mlock(locked, page) != 0) return mbe::report_errno("mlock", errno);
+    if (ch03::lock_pages(locked, page) != 0) return mbe::report_errno("mlock", errno);
 
     // [invalidate]
     const int on_unlocked = ::msync(unlocked, page, MS_INVALIDATE);
@@ -55,7 +56,7 @@ int main(int argc, char** argv) {
               << "locked page afterwards: dirty " << locked_state.dirty
               << (locked_state.dirty > 0 ? "  <- not synced, although MS_SYNC was asked for\n" : "\n")
               << "data kept: '" << static_cast<char>(*locked) << static_cast<char>(*unlocked) << "'\n";
-    ::munlock(locked, page);
+    ch03::unlock_pages(locked, page);
   } catch (const std::exception& error) {
     std::cerr << error.what() << '\n';
     return 1;

@@ -11,7 +11,7 @@ struct Parsed {
   std::optional<int> exit_status;
   const char* operand = nullptr;
   std::uint64_t pages = 8;
-  const char* note = nullptr;
+  std::string note;
   bool quick = false;
 };
 
@@ -20,11 +20,14 @@ Parsed parse(std::vector<std::string> words) {
   std::vector<char*> argv;
   for (auto& word : words) argv.push_back(word.data());
   Parsed parsed;
+  const char* note = nullptr;
   parsed.exit_status = mbe::parse_command_line(
       static_cast<int>(argv.size()), argv.data(), "usage: prog FILE\n", {&parsed.operand, 1},
-      {mbe::Option::number("--pages", parsed.pages, 1, 100), mbe::Option::text("--note", parsed.note),
+      {mbe::Option::number("--pages", parsed.pages, 1, 100), mbe::Option::text("--note", note),
        mbe::Option::toggle("--quick", parsed.quick)});
-  if (parsed.operand != nullptr) parsed.operand = "set";  // argv storage dies with `words`
+  // The parser points into argv, whose storage dies with `words`: copy or mark.
+  if (note != nullptr) parsed.note = note;
+  if (parsed.operand != nullptr) parsed.operand = "set";
   return parsed;
 }
 }  // namespace
@@ -44,7 +47,7 @@ TEST_CASE("parse_command_line reads operands and options in any order") {
   CHECK_FALSE(parsed.exit_status);
   CHECK(parsed.operand != nullptr);
   CHECK(parsed.pages == 7);
-  CHECK(std::string(parsed.note) == "hi");
+  CHECK(parsed.note == "hi");
   CHECK(parsed.quick);
   CHECK(parse({"file"}).pages == 8);  // default kept
 }

@@ -8,6 +8,7 @@
 
 #include <cstring>
 
+#include "../lock_pages.hpp"
 #include "msync/mapped_file.hpp"
 #include "msync/page_cache.hpp"
 #include "testing.hpp"
@@ -17,7 +18,7 @@ using mbe::testing::ScratchDir;
 
 namespace {
 // Skips unless this process may lock a page (root, or RLIMIT_MEMLOCK allows it).
-bool can_lock(void* address, std::size_t length) { return ::mlock(address, length) == 0; }
+bool can_lock(void* address, std::size_t length) { return ch03::lock_pages(address, length) == 0; }
 }  // namespace
 
 TEST_CASE("a mapping sees another process's write at once without MS_INVALIDATE") {
@@ -46,7 +47,7 @@ TEST_CASE("MS_INVALIDATE on an mlocked range is EBUSY") {
   errno = 0;
   CHECK(::msync(file.bytes().data(), file.size(), MS_INVALIDATE) == -1);
   CHECK(errno == EBUSY);
-  ::munlock(file.bytes().data(), file.size());
+  ch03::unlock_pages(file.bytes().data(), file.size());
   CHECK(::msync(file.bytes().data(), file.size(), MS_INVALIDATE) == 0);  // unlocked: fine again
 }
 
@@ -60,7 +61,7 @@ TEST_CASE("MS_SYNC with MS_INVALIDATE on an mlocked range is EBUSY and does not 
   CHECK(::msync(file.bytes().data(), file.size(), MS_SYNC | MS_INVALIDATE) == -1);
   CHECK(errno == EBUSY);
   CHECK(mbe::page_cache_state(file.fd()).dirty == 1);  // the "commit" wrote nothing
-  ::munlock(file.bytes().data(), file.size());
+  ch03::unlock_pages(file.bytes().data(), file.size());
 }
 
 TEST_CASE("invalidate_locked prints EBUSY and the unsynced page") {
