@@ -9,9 +9,8 @@
 #       -> a stop in the tour (target tour) and a test "ch01/tour"
 include_guard(GLOBAL)
 
-cmake_path(SET MBE_SOURCE_ROOT NORMALIZE "${CMAKE_CURRENT_LIST_DIR}/../..")
-cmake_path(REMOVE_FILENAME MBE_SOURCE_ROOT)  # drop the trailing separator
-string(REGEX REPLACE "/$" "" MBE_SOURCE_ROOT "${MBE_SOURCE_ROOT}")
+# Normalised (no "..", no trailing "/"): gcovr's filters are matched against it.
+get_filename_component(MBE_SOURCE_ROOT "${CMAKE_CURRENT_LIST_DIR}/../.." ABSOLUTE)
 
 function(mbe_apply_global_flags)
   if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
