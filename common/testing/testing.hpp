@@ -69,6 +69,16 @@ struct ProcessResult {
 /// its output. Used to prove the chapter programs themselves.
 ProcessResult run_program(const std::vector<std::string>& argv);
 
+/// @brief Starts a program (argv[0] is its path) in the background, with its
+/// standard output and error going to @p output (created 0600, truncated),
+/// and returns its pid: kill it, or collect it with wait_for().
+pid_t spawn_program(const std::vector<std::string>& argv,
+                    const std::filesystem::path& output = "/dev/null");
+
+/// @brief Polls @p condition every millisecond until it holds (true) or
+/// @p timeout_ms passes (false).
+bool wait_until(const std::function<bool()>& condition, int timeout_ms = 10'000);
+
 /// @brief Runs @p body in a forked child, which leaves by `_exit(body())`
 /// (never by returning into doctest), and waits for it.
 ProcessResult run_in_child(const std::function<int()>& body);

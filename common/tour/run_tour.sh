@@ -10,6 +10,7 @@ set -euo pipefail
 
 bin_dir=$(realpath "$1")
 shift
+export PATH="$bin_dir:$PATH"  # show_shell commands name the programs plainly
 
 say() { printf '%s\n' "$*" | fold -s -w 80; }
 print_command() {  # "$ prog 'an argument with spaces'"

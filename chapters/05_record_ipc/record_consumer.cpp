@@ -1,0 +1,86 @@
+// record_consumer — read the records another process publishes, never past
+// the committed counter, checking each record's sequence number and checksum.
+//
+// Usage: ch05_record_consumer FILE [--follow] [--idle-timeout-ms T] [--print]
+//
+// Maps FILE read-only (it can never change it), checks the header, then reads
+// every committed record. With --follow it keeps waiting for new records on a
+// futex in the file until the producer marks the stream finished, or until no
+// record arrived for T ms (default 10000: the producer may have died).
+// Exit status: 0 all records valid; 1 a bad file or a bad record; 3 timed out.
+#include <iostream>
+#include <string_view>
+
+#include "msync/cli.hpp"
+#include "msync/errors.hpp"
+#include "record_stream.hpp"
+
+namespace {
+constexpr std::string_view usage =
+    "usage: ch05_record_consumer FILE [--follow] [--idle-timeout-ms T] [--print]\n"
+    "  Reads and checks the committed records of FILE and prints a summary.\n"
+    "  --follow  wait for more records until the producer finishes\n"
+    "            (or until none arrived for T ms, default 10000)\n"
+    "  --print   print one line per record\n";
+}  // namespace
+
+int main(int argc, char** argv) {
+  const char* path = nullptr;
+  bool follow = false, print = false;
+  std::uint64_t idle_timeout_ms = 10'000;
+  if (auto exit_status = mbe::parse_command_line(
+          argc, argv, usage, {&path, 1},
+          {mbe::Option::toggle("--follow", follow), mbe::Option::toggle("--print", print),
+           mbe::Option::number("--idle-timeout-ms", idle_timeout_ms, 0, 86'400'000)}))
+    return *exit_status;
+
+  std::error_code error;
+  const auto file = mbe::MappedFile::open(path, error, mbe::Access::read_only);
+  if (error) {
+    std::cerr << "ch05_record_consumer: " << path << ": " << mbe::describe_error("open", error) << '\n';
+    return 1;
+  }
+  const auto bytes = std::span<const std::byte>(file.bytes());
+  if (auto why = ch05::why_not_a_record_file(bytes); !why.empty()) {
+    std::cerr << "ch05_record_consumer: " << path << ": " << why << '\n';
+    return 1;
+  }
+  const auto& header = file.object<ch05::FileHeader>();
+
+  // [consume]
+  std::uint64_t seen = 0;
+  bool finished = false;
+  for (;;) {
+    const std::uint64_t committed = ch05::load_committed(header);  // acquire
+    if (committed > header.capacity) {
+      std::cerr << "ch05_record_consumer: " << path << ": the counter passed the capacity\n";
+      return 1;
+    }
+    for (; seen < committed; ++seen) {  // never past the counter: those bytes may be half-written
+      const auto slot = bytes.subspan(ch05::record_offset(seen, header.record_size), header.record_size);
+      if (auto why = ch05::why_bad_record(slot, seen); !why.empty()) {
+        std::cerr << "ch05_record_consumer: " << path << ": " << why << '\n';
+        return 1;
+      }
+      if (print) std::cout << "record " << seen << " ok\n";
+    }
+    if (!follow) {
+      finished = ch05::load_finished(header) && ch05::load_committed(header) == seen;
+      break;
+    }
+    const auto result = ch05::wait_for_records(header, seen, std::chrono::milliseconds(idle_timeout_ms));
+    if (result == ch05::WaitResult::finished) {
+      finished = true;
+      break;
+    }
+    if (result == ch05::WaitResult::timed_out) {
+      std::cerr << "ch05_record_consumer: " << path << ": no new record for " << idle_timeout_ms
+                << " ms and the producer has not finished; read " << seen << " records\n";
+      return 3;
+    }
+  }
+  // [consume]
+  std::cout << "read " << seen << " records of " << header.record_size << " bytes: all valid; "
+            << (finished ? "the producer finished\n" : "the producer has not finished\n");
+  return 0;
+}

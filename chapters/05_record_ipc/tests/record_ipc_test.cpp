@@ -1,0 +1,196 @@
+// Chapter 05 claims about the stream between processes: a consumer follows a
+// live producer to its finish; a follower gives up on a dead producer; and
+// each durability mode acknowledges records exactly when it promises.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "msync/mapped_file.hpp"
+#include "msync/page_cache.hpp"
+#include "record_format.hpp"
+#include "record_stream.hpp"
+#include "testing.hpp"
+
+using mbe::testing::run_program;
+using mbe::testing::ScratchDir;
+
+namespace {
+// The header counter and finish flag of a record file, read through a new mapping.
+struct Progress {
+  std::uint32_t committed = 0;
+  bool finished = false;
+};
+Progress progress_of(const std::filesystem::path& path) {
+  std::error_code error;
+  const auto file = mbe::MappedFile::open(path, error, mbe::Access::read_only);
+  if (error || file.size() < sizeof(ch05::FileHeader)) return {};
+  const auto& header = file.object<ch05::FileHeader>();
+  return {ch05::load_committed(header), ch05::load_finished(header)};
+}
+}  // namespace
+
+TEST_CASE("a consumer process follows a live producer process to its finish") {
+  ScratchDir dir;
+  const auto path = dir.file("stream");
+  const pid_t producer = mbe::testing::spawn_program(
+      {MBE_PROGRAM_RECORD_PRODUCER, path.string(), "--records", "300", "--interval-us", "300",
+       "--durability", "none"});
+  // The file appears whole (created under another name, then renamed): never half-made.
+  REQUIRE(mbe::testing::wait_until([&] { return std::filesystem::exists(path); }));
+  const auto at_start = progress_of(path);
+  CHECK_FALSE(at_start.finished);  // the consumer starts while records are still coming
+  CHECK(at_start.committed < 300);
+
+  const auto consumer = run_program({MBE_PROGRAM_RECORD_CONSUMER, path.string(), "--follow"});
+  CHECK(consumer.exited_with(0));
+  CHECK(consumer.out == "read 300 records of 64 bytes: all valid; the producer finished\n");
+  CHECK(mbe::testing::wait_for(producer).exited_with(0));
+}
+
+TEST_CASE("a follower gives up after its idle timeout when the producer was killed") {
+  ScratchDir dir;
+  const auto path = dir.file("stream");
+  const pid_t producer = mbe::testing::spawn_program(
+      {MBE_PROGRAM_RECORD_PRODUCER, path.string(), "--records", "100000", "--interval-us", "1000"});
+  REQUIRE(mbe::testing::wait_until([&] { return progress_of(path).committed >= 5; }));
+  ::kill(producer, SIGKILL);
+  CHECK(mbe::testing::wait_for(producer).signal == SIGKILL);
+
+  const auto consumer =
+      run_program({MBE_PROGRAM_RECORD_CONSUMER, path.string(), "--follow", "--idle-timeout-ms", "200"});
+  CHECK(consumer.exited_with(3));
+  CHECK(consumer.err.find("no new record for 200 ms and the producer has not finished") != std::string::npos);
+}
+
+TEST_CASE("per-record durability leaves no dirty page at any acknowledgement") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  ch05::ProducerOptions options;
+  options.capacity = 200;
+  options.record_size = 40;  // records straddle page boundaries: the sync range is page-rounded
+  options.durability = ch05::Durability::per_record;
+  std::vector<std::uint64_t> dirty_at_ack;
+  int fd = -1;
+  options.on_acknowledged = [&](std::uint64_t) { dirty_at_ack.push_back(mbe::page_cache_state(fd).dirty); };
+  auto producer = ch05::RecordProducer::create(dir.file("stream"), options);
+  fd = producer.file().fd();
+  for (int i = 0; i < 200; ++i) producer.append();
+  producer.finish();
+  REQUIRE(dirty_at_ack.size() == 200);
+  CHECK(std::count(dirty_at_ack.begin(), dirty_at_ack.end(), 0U) == 200);
+  CHECK(producer.sync_calls() == 2 * 200 + 1);  // record, then header; the finish flag
+  CHECK(mbe::page_cache_state(fd).dirty == 0);
+}
+
+TEST_CASE("group commit acknowledges whole groups and leaves them clean") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  ch05::ProducerOptions options;
+  options.capacity = 100;
+  options.durability = ch05::Durability::group;
+  options.group_records = 16;
+  options.group_ms = 60'000;  // only the record count triggers here
+  std::vector<std::uint64_t> acks, dirty_at_ack;
+  int fd = -1;
+  options.on_acknowledged = [&](std::uint64_t count) {
+    acks.push_back(count);
+    dirty_at_ack.push_back(mbe::page_cache_state(fd).dirty);
+  };
+  auto producer = ch05::RecordProducer::create(dir.file("stream"), options);
+  fd = producer.file().fd();
+  for (int i = 0; i < 100; ++i) {
+    producer.append();
+    CHECK(producer.published() == static_cast<std::uint64_t>(i + 1));  // visible at once
+  }
+  CHECK(mbe::page_cache_state(fd).dirty > 0);  // records 96..99: published, not durable yet
+  producer.finish();
+  CHECK(acks == std::vector<std::uint64_t>{16, 32, 48, 64, 80, 96, 100});
+  CHECK(std::count(dirty_at_ack.begin(), dirty_at_ack.end(), 0U) == 7);
+  CHECK(producer.sync_calls() == 7 * 2 + 1);
+}
+
+TEST_CASE("group commit also syncs when the oldest unsynced record is older than the limit") {
+  ScratchDir dir;
+  ch05::ProducerOptions options;
+  options.capacity = 10;
+  options.group_records = 1000;
+  options.group_ms = 20;
+  std::vector<std::uint64_t> acks;
+  options.on_acknowledged = [&](std::uint64_t count) { acks.push_back(count); };
+  auto producer = ch05::RecordProducer::create(dir.file("stream"), options);
+  producer.append();
+  producer.append();
+  CHECK(acks.empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  producer.append();  // the first record is now 30 ms old: this append syncs all three
+  CHECK(acks == std::vector<std::uint64_t>{3});
+}
+
+TEST_CASE("durability none publishes at once and leaves the records dirty") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  ch05::ProducerOptions options;
+  options.capacity = 500;
+  options.durability = ch05::Durability::none;
+  std::uint64_t acks = 0;
+  options.on_acknowledged = [&](std::uint64_t) { ++acks; };
+  auto producer = ch05::RecordProducer::create(dir.file("stream"), options);
+  for (int i = 0; i < 500; ++i) producer.append();
+  producer.finish();
+  CHECK(acks == 500);
+  CHECK(producer.sync_calls() == 0);
+  CHECK(mbe::page_cache_state(producer.file().fd()).dirty >= 8);  // 32 KiB of records, all in RAM only
+}
+
+TEST_CASE("the producer creates its file atomically and never replaces one") {
+  ScratchDir dir;
+  const auto path = dir.file("stream");
+  mbe::testing::write_file(path, "precious data");
+  const auto result = run_program({MBE_PROGRAM_RECORD_PRODUCER, path.string()});
+  CHECK(result.exited_with(1));
+  CHECK(result.err == "ch05_record_producer: renameat2 " + path.string() + ": EEXIST (File exists)\n");
+  CHECK(mbe::testing::read_file(path) == "precious data");
+  CHECK_FALSE(std::filesystem::exists(dir.file("stream.creating")));  // no litter either
+}
+
+TEST_CASE("every mode produces records that the consumer and the recovery scan accept") {
+  ScratchDir dir;
+  for (const std::string mode : {"none", "record", "group"}) {
+    CAPTURE(mode);
+    const auto path = dir.file(mode);
+    const auto produced = run_program({MBE_PROGRAM_RECORD_PRODUCER, path.string(), "--durability", mode,
+                                       "--records", "150", "--record-size", "104"});
+    REQUIRE(produced.exited_with(0));
+    CHECK(produced.out.find("produced 150 records of 104 bytes, durability " + mode) == 0);
+    const auto consumed = run_program({MBE_PROGRAM_RECORD_CONSUMER, path.string()});
+    CHECK(consumed.exited_with(0));
+    CHECK(consumed.out == "read 150 records of 104 bytes: all valid; the producer finished\n");
+    const auto recovered = run_program({MBE_PROGRAM_RECORD_RECOVER, path.string()});
+    CHECK(recovered.exited_with(0));
+    CHECK(recovered.out ==
+          "committed=150 valid=150 unpublished_valid=0 torn_after=0 finished=1 pattern_mismatch=0\n");
+  }
+}
+
+TEST_CASE("acks are printed as they happen") {
+  ScratchDir dir;
+  const auto result = run_program({MBE_PROGRAM_RECORD_PRODUCER, dir.file("s").string(), "--records", "5",
+                                   "--durability", "record", "--acks"});
+  CHECK(result.exited_with(0));
+  CHECK(result.out.find("ACK 1\nACK 2\nACK 3\nACK 4\nACK 5\nproduced 5 records") == 0);
+}
+
+TEST_CASE("the benchmark prints a row per durability mode") {
+  ScratchDir dir;
+  const auto result = run_program(
+      {MBE_PROGRAM_RECORD_BENCH, "--records", "40", "--runs", "2", "--dir", dir.path().string()});
+  CHECK(result.exited_with(0));
+  for (const char* row : {"\n| none | ", "\n| record | ", "\n| group | "}) CHECK(result.out.find(row) != std::string::npos);
+  CHECK(std::filesystem::is_empty(dir.path()));  // it removes its files
+}
