@@ -4,7 +4,8 @@
 // behaviour (built with AddressSanitizer and UBSan).
 //
 // Build (CMake does it when clang's fuzzer runtime is installed):
-//   clang++ -std=c++20 -fsanitize=fuzzer,address,undefined fuzz_record_scan.cpp record_format.cpp crc32c.cpp
+//   clang++ -std=c++20 -fsanitize=fuzzer,address,undefined -I ../../common/include \
+//     fuzz_record_scan.cpp record_format.cpp ../../common/src/crc32c.cpp
 // Run: ch05_fuzz_record_scan [CORPUS_DIR] -max_total_time=10
 #include <cstddef>
 #include <cstdint>

@@ -3,19 +3,19 @@
 
 #include <cstring>
 
-#include "crc32c.hpp"
+#include "msync/crc32c.hpp"
 
 namespace ch05 {
 namespace {
 // The checksum covers the record except its crc field (offset 20, 4 bytes).
 std::uint32_t record_checksum(std::span<const std::byte> slot) {
   constexpr std::size_t crc_offset = offsetof(RecordHeader, crc);
-  const std::uint32_t head = crc32c(slot.first(crc_offset));
-  return crc32c(slot.subspan(sizeof(RecordHeader)), head);
+  const std::uint32_t head = mbe::crc32c(slot.first(crc_offset));
+  return mbe::crc32c(slot.subspan(sizeof(RecordHeader)), head);
 }
 
 std::uint32_t header_checksum(const FileHeader& header) {
-  return crc32c(std::as_bytes(std::span(&header, 1)).first(offsetof(FileHeader, header_crc)));
+  return mbe::crc32c(std::as_bytes(std::span(&header, 1)).first(offsetof(FileHeader, header_crc)));
 }
 
 // The producer's payload: a pseudo-random stream seeded by the index

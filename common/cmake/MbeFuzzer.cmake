@@ -49,6 +49,7 @@ function(mbe_fuzz_target chapter name)
     add_custom_command(OUTPUT "${output}"
       COMMAND "${MBE_CLANGXX}" -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined
               -fno-sanitize-recover=all -I "${CMAKE_CURRENT_SOURCE_DIR}"
+              -I "${MBE_SOURCE_ROOT}/common/include"
               -MD -MF "${CMAKE_CURRENT_BINARY_DIR}/${target}.d"
               ${arg_SOURCES} -o "${output}"
       DEPENDS ${arg_SOURCES}

@@ -1,9 +1,9 @@
 // CRC-32C, table-driven, reflected polynomial 0x82F63B78 (Castagnoli).
-#include "crc32c.hpp"
+#include "msync/crc32c.hpp"
 
 #include <array>
 
-namespace ch05 {
+namespace mbe {
 namespace {
 constexpr std::uint32_t reflected_polynomial = 0x82F6'3B78;
 
@@ -26,4 +26,4 @@ std::uint32_t crc32c(std::span<const std::byte> bytes, std::uint32_t crc_so_far)
   return ~crc;
 }
 
-}  // namespace ch05
+}  // namespace mbe
