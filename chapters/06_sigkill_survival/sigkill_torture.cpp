@@ -1,0 +1,158 @@
+// sigkill_torture — kill chapter 05's producer at random moments, N times,
+// and check after every kill that no acknowledged record is lost and no torn
+// record is accepted.
+//
+// Usage: ch06_sigkill_torture [--kills N] [--max-delay-us U] [--record-size B]
+//          [--seed S] [--dir DIR] [--bin DIR]
+//
+// Each round starts ch05_record_producer on a new file (--acks, no msync),
+// waits until the file exists (every tenth round: not even that), then a
+// random 0..U µs (default 3000), sends SIGKILL, and runs ch05_record_recover
+// on what is left. The programs are found in --bin
+// (default: this program's own directory); they are used as black boxes.
+// Ends with one line:
+//   kills=N lost=0 torn_accepted=0 bad_committed=0 torn_rejected=T acked=A no_file=F seed=S
+// Exit status: 0 nothing lost; 1 any loss, any torn record accepted, any error.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "msync/cli.hpp"
+#include "msync/errors.hpp"
+#include "torture_check.hpp"
+
+extern char** environ;
+
+namespace {
+constexpr std::string_view usage =
+    "usage: ch06_sigkill_torture [--kills N] [--max-delay-us U] [--record-size B]\n"
+    "         [--seed S] [--dir DIR] [--bin DIR]\n"
+    "  Kills ch05_record_producer N times (default 100) at a random moment within\n"
+    "  U µs (default 3000) of its first record (every tenth round: of its start)\n"
+    "  and checks each time, with\n"
+    "  ch05_record_recover, that every acknowledged record survived and that no\n"
+    "  torn record was accepted. Records are B bytes (default 16384) so that most\n"
+    "  kills land in the middle of one. Scratch files go to DIR (default /var/tmp).\n";
+
+// Starts a program with its standard output (and error) in a file.
+pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& output) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  std::vector<char*> args;
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  const int error = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (error != 0) throw mbe::Error(mbe::describe_error("posix_spawn " + argv[0], std::error_code(error, std::generic_category())), std::error_code(error, std::generic_category()));
+  return pid;
+}
+
+int wait_status(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) throw mbe::Error(mbe::describe_error("waitpid", mbe::last_error()), mbe::last_error());
+  return status;
+}
+
+// Waits until @p file exists, or the producer has exited, or 5 s passed.
+void wait_for_file(const std::filesystem::path& file, pid_t producer) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  std::error_code ignored;
+  auto still_running = [producer] {  // WNOWAIT: look, but leave it to be reaped later
+    siginfo_t info{};
+    return ::waitid(P_PID, static_cast<id_t>(producer), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == 0;
+  };
+  while (!std::filesystem::exists(file, ignored) && std::chrono::steady_clock::now() < deadline && still_running())
+    std::this_thread::sleep_for(std::chrono::microseconds(50));
+}
+
+std::string contents_of(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::uint64_t kills = 100, max_delay_us = 3000, record_size = 16384, seed = std::random_device{}();
+  const char* directory = "/var/tmp";
+  const char* bin = nullptr;
+  if (auto exit_status = mbe::parse_command_line(
+          argc, argv, usage, {},
+          {mbe::Option::number("--kills", kills, 1, 1'000'000),
+           mbe::Option::number("--max-delay-us", max_delay_us, 0, 10'000'000),
+           mbe::Option::number("--record-size", record_size, 32, 1U << 20),
+           mbe::Option::number("--seed", seed, 0, UINT64_MAX), mbe::Option::text("--dir", directory),
+           mbe::Option::text("--bin", bin)}))
+    return *exit_status;
+  const auto bin_dir = bin != nullptr ? std::filesystem::path(bin) : std::filesystem::read_symlink("/proc/self/exe").parent_path();
+  const auto producer = (bin_dir / "ch05_record_producer").string();
+  const auto recover = (bin_dir / "ch05_record_recover").string();
+
+  std::uint64_t lost = 0, torn_accepted = 0, bad_committed = 0, torn_rejected = 0, acked_total = 0, no_file = 0;
+  std::mt19937_64 random(seed);
+  std::uniform_int_distribution<std::uint64_t> delay_us(0, max_delay_us);
+  std::filesystem::path scratch;
+  try {
+    std::string pattern = (std::filesystem::path(directory) / "ch06-torture.XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) return mbe::report_errno("mkdtemp " + pattern, errno);
+    scratch = pattern;
+    // [round]
+    for (std::uint64_t round = 0; round < kills; ++round) {
+      const auto file = scratch / "stream.rec", acks = scratch / "acks.txt", report = scratch / "recover.txt";
+      std::filesystem::remove(file);
+      std::filesystem::remove(scratch / "stream.rec.creating");  // left when a kill came mid-creation
+      const pid_t pid = spawn({producer, file.string(), "--records", "100000", "--record-size",
+                               std::to_string(record_size), "--durability", "none", "--acks"}, acks);
+      // Most rounds kill while records are being written: wait for the file
+      // first (starting the producer takes a few ms). Every tenth round kills
+      // from the start instead, often in the middle of creating the file.
+      if (round % 10 != 0) wait_for_file(file, pid);
+      std::this_thread::sleep_for(std::chrono::microseconds(delay_us(random)));
+      ::kill(pid, SIGKILL);
+      wait_status(pid);  // killed, or finished first if the delay was long: both are fine
+
+      const auto acknowledged = ch06::last_acknowledged(contents_of(acks));
+      acked_total += acknowledged;
+      if (!std::filesystem::exists(file)) {  // killed before the file was renamed into place
+        ++no_file;
+        lost += acknowledged;  // nothing can have been acknowledged without a file
+        continue;
+      }
+      wait_status(spawn({recover, file.string()}, report));
+      const auto recovered = ch06::parse_recovery(contents_of(report));
+      if (!recovered) throw std::runtime_error("unexpected recovery report: " + contents_of(report));
+      const auto verdict = ch06::judge_round(acknowledged, *recovered);
+      lost += verdict.lost;
+      torn_accepted += verdict.torn_accepted;
+      bad_committed += verdict.bad_committed ? 1 : 0;
+      torn_rejected += verdict.torn_rejected ? 1 : 0;
+    }
+    // [round]
+  } catch (const std::exception& error) {
+    std::cerr << "ch06_sigkill_torture: " << error.what() << '\n';
+    if (!scratch.empty()) std::filesystem::remove_all(scratch);
+    return 1;
+  }
+  std::filesystem::remove_all(scratch);
+  std::cout << "kills=" << kills << " lost=" << lost << " torn_accepted=" << torn_accepted
+            << " bad_committed=" << bad_committed << " torn_rejected=" << torn_rejected << " acked=" << acked_total
+            << " no_file=" << no_file << " seed=" << seed << '\n';
+  return lost == 0 && torn_accepted == 0 && bad_committed == 0 ? 0 : 1;
+}
