@@ -32,7 +32,7 @@ void write_naive(NaiveState& state, std::uint64_t generation) {
 void write_checked(CheckedState& state, std::uint64_t generation) {
   Slot& slot = state.slots[generation % 2];  // the older slot: the newer one stays intact
   std::atomic_ref(slot.generation).store(0, std::memory_order_relaxed);  // uncommit it...
-  std::atomic_thread_fence(std::memory_order_release);                   // ...before any word changes
+  std::atomic_signal_fence(std::memory_order_release);                   // ...before any word changes
   for (auto& word : slot.words) std::atomic_ref(word).store(generation, std::memory_order_relaxed);
   slot.crc = slot_checksum(generation, slot.words);
   std::atomic_ref(slot.generation).store(generation, std::memory_order_release);  // commit: last
