@@ -113,6 +113,18 @@ ProcessResult wait_for(pid_t pid) {
   return result;
 }
 
+namespace {
+// posix_spawn of argv with @p actions, which it destroys; returns the error number.
+int spawn_with(posix_spawn_file_actions_t& actions, const std::vector<std::string>& argv, pid_t& pid) {
+  std::vector<char*> args;
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  const int spawn_error = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return spawn_error;
+}
+}  // namespace
+
 pid_t spawn_program(const std::vector<std::string>& argv, const std::filesystem::path& output) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -120,12 +132,8 @@ pid_t spawn_program(const std::vector<std::string>& argv, const std::filesystem:
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  std::vector<char*> args;
-  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
   pid_t pid = 0;
-  const int spawn_error = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
+  const int spawn_error = spawn_with(actions, argv, pid);
   if (spawn_error != 0) throw std::runtime_error("posix_spawn " + argv[0] + ": " + errno_text(spawn_error));
   return pid;
 }
@@ -149,12 +157,8 @@ ProcessResult run_program(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  std::vector<char*> args;
-  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
   pid_t pid = 0;
-  const int spawn_error = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
+  const int spawn_error = spawn_with(actions, argv, pid);
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
   if (spawn_error != 0) {
