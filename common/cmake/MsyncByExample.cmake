@@ -5,6 +5,12 @@
 #   mbe_tests(ch01 SOURCES tests/x_test.cpp PROGRAMS commit_state read_state)
 #       -> one CTest test per doctest TEST_CASE, named "ch01/<case>", labelled
 #          ch01; the test code finds each program as MBE_PROGRAM_COMMIT_STATE
+#   mbe_exercise(ch04 sync_changed_records.cpp)
+#       -> the chapter's exercise: the check chapters/04_x/exercise/check.cpp
+#          built against solutions/04_x/<file> (tests "ch04/solution/<case>")
+#          and against exercises/04_x/<file> (tests "exercise/ch04/<case>",
+#          for the student, excluded from every preset but "exercises"), and
+#          a test "ch04/the exercise stub fails every check"
 #   mbe_tour(ch01 tour.sh)
 #       -> a stop in the tour (target tour) and a test "ch01/tour"
 include_guard(GLOBAL)
@@ -68,6 +74,37 @@ function(mbe_tests label)
     "    LABELS \"${labels}\" SKIP_RETURN_CODE 77 TIMEOUT 600)\n"
     "endif()\n")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${properties_file}")
+endfunction()
+
+function(mbe_exercise chapter source)
+  get_filename_component(folder "${CMAKE_CURRENT_SOURCE_DIR}" NAME)  # e.g. 04_partial_sync
+  set(check "${CMAKE_CURRENT_SOURCE_DIR}/exercise/check.cpp")
+  foreach(tree solutions exercises)
+    set(target "${chapter}_${tree}_check")
+    add_executable(${target} "${check}" "${MBE_SOURCE_ROOT}/${tree}/${folder}/${source}")
+    target_include_directories(${target} PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}/exercise")
+    target_link_libraries(${target} PRIVATE mbe::common mbe::testing)
+  endforeach()
+  doctest_discover_tests(${chapter}_solutions_check TEST_PREFIX "${chapter}/solution/"
+    WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
+  doctest_discover_tests(${chapter}_exercises_check TEST_PREFIX "exercise/${chapter}/"
+    WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
+  set(properties_file "${CMAKE_CURRENT_BINARY_DIR}/${chapter}_exercise_properties.cmake")
+  file(WRITE "${properties_file}"
+    "if(DEFINED ${chapter}_solutions_check_TESTS)\n"
+    "  set_tests_properties(\${${chapter}_solutions_check_TESTS} PROPERTIES\n"
+    "    LABELS \"${chapter};solution\" SKIP_RETURN_CODE 77 TIMEOUT 600)\n"
+    "endif()\n"
+    "if(DEFINED ${chapter}_exercises_check_TESTS)\n"
+    "  set_tests_properties(\${${chapter}_exercises_check_TESTS} PROPERTIES\n"
+    "    LABELS \"${chapter};exercise\" SKIP_RETURN_CODE 77 TIMEOUT 600)\n"
+    "endif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${properties_file}")
+  add_test(NAME "${chapter}/the exercise stub fails every check"
+    COMMAND bash "${MBE_SOURCE_ROOT}/common/testing/expect_every_check_fails.sh"
+            "$<TARGET_FILE:${chapter}_exercises_check>")
+  set_tests_properties("${chapter}/the exercise stub fails every check" PROPERTIES
+    LABELS "${chapter};stub" SKIP_RETURN_CODE 77 TIMEOUT 600)
 endfunction()
 
 function(mbe_tour chapter script)

@@ -26,6 +26,11 @@ void mark_skipped(const std::string& reason);
     return;                                \
   } while (false)
 
+/// @brief An exercise check's hint, shown only when a check in its scope
+/// fails: one step toward the answer, never the answer. Use after including
+/// doctest: `MBE_HINT("msync needs a page-aligned start");`
+#define MBE_HINT(text) INFO("Hint: " << (text))
+
 /// @brief A fresh directory for one test, removed with everything in it at
 /// scope exit. It lives under `$MBE_SCRATCH_DIR`, else `$TMPDIR`, else
 /// `/var/tmp` — never in the source tree, and unique, so `ctest -j` is safe.

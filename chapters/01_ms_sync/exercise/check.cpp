@@ -1,0 +1,44 @@
+// Checks of the chapter 01 exercise (see chapters/00_page_cache/exercise/check.cpp for how they run).
+#include <doctest/doctest.h>
+
+#include "exercise.hpp"
+#include "msync/mapped_file.hpp"
+#include "msync/page_cache.hpp"
+#include "testing.hpp"
+
+using mbe::testing::ScratchDir;
+
+TEST_CASE("a committed range has no dirty page left") {
+  MBE_HINT("msync(MS_SYNC) writes the dirty pages of its range and waits for them");
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  const auto page = mbe::page_size();
+  auto file = mbe::MappedFile::create(dir.file("f"), 4 * page);
+  file.bytes()[0] = std::byte{1};
+  file.bytes()[page] = std::byte{1};
+  CHECK_FALSE(ex01::commit_range(file.bytes(), 0, 2 * page));
+  CHECK(mbe::page_cache_state(file.fd()).dirty == 0);
+}
+
+TEST_CASE("an unaligned offset is committed and not refused") {
+  MBE_HINT("msync fails with EINVAL on an address that is not page-aligned: round the start down");
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  const auto page = mbe::page_size();
+  auto file = mbe::MappedFile::create(dir.file("f"), 4 * page);
+  file.bytes()[page + 100] = std::byte{1};
+  file.bytes()[2 * page + 10] = std::byte{1};  // the range crosses into the next page
+  CHECK_FALSE(ex01::commit_range(file.bytes(), page + 100, page));
+  CHECK(mbe::page_cache_state(file.fd()).dirty == 0);
+}
+
+TEST_CASE("a range outside the mapping is refused with EINVAL") {
+  MBE_HINT("check offset and length against the mapping's size before calling msync, without overflowing");
+  ScratchDir dir;
+  auto file = mbe::MappedFile::create(dir.file("f"), mbe::page_size());
+  const auto size = file.size();
+  CHECK(ex01::commit_range(file.bytes(), size, 1) == std::errc::invalid_argument);
+  CHECK(ex01::commit_range(file.bytes(), 1, size) == std::errc::invalid_argument);
+  CHECK(ex01::commit_range(file.bytes(), 8, SIZE_MAX) == std::errc::invalid_argument);  // offset + length overflows
+  CHECK_FALSE(ex01::commit_range(file.bytes(), size, 0));  // empty, at the end: fine
+}
