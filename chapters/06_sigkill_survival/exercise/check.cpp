@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <atomic>
@@ -75,7 +76,11 @@ TEST_CASE("SIGKILL at random moments never leaves a torn state") {
         generation = std::max(generation, std::atomic_ref(const_cast<std::uint64_t&>(slot.generation)).load());
       return generation;
     };
-    if (!mbe::testing::wait_until([&] { return newest() >= 2; }, 5000)) {
+    auto writer_exited = [&] {  // WNOWAIT: look without reaping
+      siginfo_t info{};
+      return ::waitid(P_PID, static_cast<id_t>(writer), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid != 0;
+    };
+    if (!mbe::testing::wait_until([&] { return newest() >= 2 || writer_exited(); }, 5000) || newest() < 2) {
       ::kill(writer, SIGKILL);
       mbe::testing::wait_for(writer);
       FAIL("the writer never committed generation 2: does save() store the generation?");
