@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
       ::kill(pid, SIGKILL);
       wait_status(pid);  // killed, or finished first if the delay was long: both are fine
 
-      const auto acknowledged = ch06::last_acknowledged(contents_of(acks));
+      const auto acknowledged = ch06::last_count(contents_of(acks), "ACK ");
       acked_total += acknowledged;
       if (!std::filesystem::exists(file)) {  // killed before the file was renamed into place
         ++no_file;

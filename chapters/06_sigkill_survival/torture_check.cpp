@@ -30,15 +30,15 @@ std::optional<RecoveredRecords> parse_recovery(std::string_view output) {
   return RecoveredRecords{*committed, *valid, *unpublished, *mismatch, *torn == 1, *finished == 1};
 }
 
-std::uint64_t last_acknowledged(std::string_view output) {
+std::uint64_t last_count(std::string_view output, std::string_view prefix) {
   std::uint64_t last = 0;
   for (std::size_t start = 0; start < output.size();) {
     const auto end = output.find('\n', start);
     if (end == std::string_view::npos) break;  // cut short by the kill
     const auto line = output.substr(start, end - start);
     std::uint64_t value = 0;
-    if (line.starts_with("ACK ")) {
-      const auto [at, error] = std::from_chars(line.data() + 4, line.data() + line.size(), value);
+    if (line.starts_with(prefix)) {
+      const auto [at, error] = std::from_chars(line.data() + prefix.size(), line.data() + line.size(), value);
       if (error == std::errc{} && at == line.data() + line.size() && value > last) last = value;
     }
     start = end + 1;

@@ -19,9 +19,10 @@ struct RecoveredRecords {
 /// pattern_mismatch=P" (the first line of @p output); nullopt if it is not that.
 std::optional<RecoveredRecords> parse_recovery(std::string_view output);
 
-/// The largest n of the complete "ACK n" lines in @p output (0 if none): a
-/// line cut short by the kill does not count.
-std::uint64_t last_acknowledged(std::string_view output);
+/// The largest n of the complete lines "<prefix>n" in @p output (0 if none),
+/// e.g. the producer's "ACK n" or the state writer's "stored n": a line cut
+/// short by a kill does not count.
+std::uint64_t last_count(std::string_view output, std::string_view prefix);
 
 /// One round's findings.
 struct RoundVerdict {

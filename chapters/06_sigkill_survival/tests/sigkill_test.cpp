@@ -4,6 +4,7 @@
 
 #include <signal.h>
 
+#include <filesystem>
 #include <random>
 #include <string>
 #include <thread>
@@ -15,12 +16,9 @@ using mbe::testing::run_program;
 using mbe::testing::ScratchDir;
 
 namespace {
-// The last complete "stored n" line a writer printed.
-std::uint64_t last_reported(const std::string& output) {
-  const auto end = output.rfind('\n');
-  if (end == std::string::npos) return 0;
-  const auto start = output.rfind("stored ", end);
-  return start == std::string::npos ? 0 : std::stoull(output.substr(start + 7, end - start - 7));
+// The last update a writer reported ("stored n") in @p output.
+std::uint64_t last_reported(const std::filesystem::path& output) {
+  return ch06::last_count(mbe::testing::read_file(output), "stored ");
 }
 }  // namespace
 
@@ -47,12 +45,12 @@ TEST_CASE("a writer killed by its parent at random moments keeps every store it 
     const auto path = dir.file("state-" + std::to_string(trial));
     const auto output = dir.file("out-" + std::to_string(trial));
     const pid_t writer = mbe::testing::spawn_program({MBE_PROGRAM_STATE_WRITER, path.string(), "--report"}, output);
-    REQUIRE(mbe::testing::wait_until([&] { return last_reported(mbe::testing::read_file(output)) >= 1; }));
+    REQUIRE(mbe::testing::wait_until([&] { return last_reported(output) >= 1; }));
     std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution(0, 5000)(random)));
     ::kill(writer, SIGKILL);
     REQUIRE(mbe::testing::wait_for(writer).signal == SIGKILL);
 
-    const std::uint64_t reported = last_reported(mbe::testing::read_file(output));
+    const std::uint64_t reported = last_reported(output);
     const auto verify = run_program({MBE_PROGRAM_STATE_VERIFY, path.string()});
     const auto counter = std::stoull(verify.out.substr(verify.out.find("counter=") + 8));
     // Stored and reported, or stored and killed before the report: never less.

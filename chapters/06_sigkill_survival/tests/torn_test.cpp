@@ -31,7 +31,8 @@ Tally kill_and_read(const ScratchDir& dir, const std::string& layout, int trials
   for (int trial = 0; trial < trials; ++trial) {
     const auto path = dir.file(layout + std::to_string(trial));
     const pid_t writer = mbe::testing::spawn_program({MBE_PROGRAM_TORN_WRITER, path.string(), "--layout", layout});
-    // Wait until generation 2 has started: the file then holds a whole generation 1.
+    // Wait for generation 1 (naive: its number is written; checked: its slot is committed),
+    // so the reader always has a state to judge.
     const off_t generation_offset = layout == "naive" ? 8 : 16 + static_cast<off_t>(sizeof(ch06::Slot));
     REQUIRE(mbe::testing::wait_until([&] {
       const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -53,8 +53,8 @@ TEST_CASE("a round that lost an acknowledged record or accepted a torn one fails
 }
 
 TEST_CASE("only complete ACK lines count") {
-  CHECK(ch06::last_acknowledged("") == 0);
-  CHECK(ch06::last_acknowledged("ACK 1\nACK 2\nACK 3\n") == 3);
-  CHECK(ch06::last_acknowledged("ACK 1\nACK 2\nACK 3") == 2);  // the kill cut the last line
-  CHECK(ch06::last_acknowledged("ACK 1\nACK 2x\n") == 1);
+  CHECK(ch06::last_count("", "ACK ") == 0);
+  CHECK(ch06::last_count("ACK 1\nACK 2\nACK 3\n", "ACK ") == 3);
+  CHECK(ch06::last_count("ACK 1\nACK 2\nACK 3", "ACK ") == 2);  // the kill cut the last line
+  CHECK(ch06::last_count("ACK 1\nACK 2x\n", "ACK ") == 1);
 }
