@@ -21,8 +21,12 @@ namespace {
 // FUTEX_WAKE/FUTEX_WAIT without FUTEX_PRIVATE_FLAG: the word is in a shared
 // file mapping, and the kernel keys it by (inode, offset), so the producer
 // and followers in other processes meet on the same futex.
-void wake_all(std::uint32_t& word) {
-  ::syscall(SYS_futex, &word, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
+
+// Changes the wake word (so a follower about to sleep on its old value
+// returns at once), then wakes every follower already asleep on it.
+void wake_followers(FileHeader& header) {
+  std::atomic_ref(header.wake_word).fetch_add(1, std::memory_order_release);
+  ::syscall(SYS_futex, &header.wake_word, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
 }
 void wait_while_equal(const std::uint32_t& word, std::uint32_t seen, std::chrono::nanoseconds timeout) {
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
@@ -111,8 +115,7 @@ void RecordProducer::publish(std::uint64_t count) {
   auto& head = header();
   // Release: the record's bytes are visible before the count that covers them.
   std::atomic_ref(head.committed).store(static_cast<std::uint32_t>(count), std::memory_order_release);
-  std::atomic_ref(head.wake_word).fetch_add(1, std::memory_order_release);
-  wake_all(head.wake_word);
+  wake_followers(head);
   published_ = count;
 }
 // [append]
@@ -139,8 +142,7 @@ void RecordProducer::finish() {
   if (options_.durability != Durability::none) sync_pending();
   auto& head = header();
   std::atomic_ref(head.finished).store(1, std::memory_order_release);
-  std::atomic_ref(head.wake_word).fetch_add(1, std::memory_order_release);
-  wake_all(head.wake_word);
+  wake_followers(head);
   if (options_.durability != Durability::none) sync_range(0, sizeof(FileHeader));
 }
 
