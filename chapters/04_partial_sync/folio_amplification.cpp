@@ -19,8 +19,8 @@
 #include <string_view>
 #include <vector>
 
-#include "device_writes.hpp"
 #include "msync/cli.hpp"
+#include "msync/device_writes.hpp"
 #include "msync/errors.hpp"
 #include "msync/mapped_file.hpp"
 #include "msync/page_cache.hpp"
@@ -76,10 +76,10 @@ int main(int argc, char** argv) {
       for (std::uint64_t t = 0; t < tries; ++t) {
         file.bytes()[store_offset] = static_cast<std::byte>(t);  // ONE byte
         dirtied = mbe::page_cache_state(file.fd()).dirty;
-        const auto before = ch04::sectors_written(file.fd());
+        const auto before = mbe::sectors_written(file.fd());
         file.sync_or_throw(store_offset, 1);
-        const auto after = ch04::sectors_written(file.fd());
-        if (before && after) fewest_bytes = std::min(fewest_bytes, (*after - *before) * ch04::sector_bytes);
+        const auto after = mbe::sectors_written(file.fd());
+        if (before && after) fewest_bytes = std::min(fewest_bytes, (*after - *before) * mbe::sector_bytes);
       }
       // [store]
       if (fewest_bytes == UINT64_MAX)

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "../device_writes.hpp"
+#include "msync/device_writes.hpp"
 #include "msync/mapped_file.hpp"
 #include "msync/page_cache.hpp"
 #include "testing.hpp"
@@ -32,12 +32,12 @@ TEST_CASE("a 1-byte store dirties a whole large folio in a file filled by 1 MiB 
   file.bytes()[3 << 20] = std::byte{'x'};  // one byte
   const std::uint64_t dirtied = mbe::page_cache_state(file.fd()).dirty;
   CHECK(dirtied > 16);  // measured here: 256 pages, a 1 MiB folio
-  const auto before = ch04::sectors_written(file.fd());
+  const auto before = mbe::sectors_written(file.fd());
   REQUIRE_FALSE(file.sync(3 << 20, 1));
-  const auto after = ch04::sectors_written(file.fd());
+  const auto after = mbe::sectors_written(file.fd());
   if (!before || !after) MBE_SKIP("no block-device counter for " + dir.path().string());
   // The counter is device-wide, so other writers can only make the difference larger.
-  CHECK((*after - *before) * ch04::sector_bytes >= dirtied * mbe::page_size());
+  CHECK((*after - *before) * mbe::sector_bytes >= dirtied * mbe::page_size());
 }
 
 TEST_CASE("a 1-byte store dirties one page in a file filled through a mapping") {

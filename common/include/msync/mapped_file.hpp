@@ -152,8 +152,10 @@ class MappedFile {
 
   /// @brief `fsync` of the directory holding the file.
   ///
-  /// A newly created file is reachable after a crash only once its directory
-  /// entry is durable: `msync`/`fsync` of the file do not write the directory.
+  /// A newly created (or renamed) file is reachable after a crash only once
+  /// its directory entry is durable. That entry is the directory's data:
+  /// `msync`/`fsync` of the file are not required to write it, and after a
+  /// rename they do not (chapter 08 measures it).
   std::error_code sync_parent_directory() const noexcept;
 
  private:

@@ -1,0 +1,39 @@
+// A tiny ext4 filesystem made for one test: an image file in the test's
+// scratch directory, loop-mounted in a mount namespace private to the test
+// process (so nobody else sees it, and it vanishes with the process).
+// Needs root, mkfs.ext4 and mount; make() says why when it cannot.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace ch08::testing {
+
+class TinyFilesystem {
+ public:
+  struct Options {
+    std::size_t mib = 8;   ///< image size
+    bool journal = true;   ///< false: mkfs.ext4 -O ^has_journal
+  };
+  /// The mounted filesystem, or nullptr with @p why_not set.
+  static std::unique_ptr<TinyFilesystem> make(const std::filesystem::path& work_dir,
+                                              Options options, std::string& why_not);
+  ~TinyFilesystem();
+  TinyFilesystem(const TinyFilesystem&) = delete;
+  TinyFilesystem& operator=(const TinyFilesystem&) = delete;
+
+  [[nodiscard]] const std::filesystem::path& root() const { return mount_point_; }
+
+ private:
+  explicit TinyFilesystem(std::filesystem::path mount_point) : mount_point_(std::move(mount_point)) {}
+  std::filesystem::path mount_point_;
+};
+
+}  // namespace ch08::testing
+
+/// Skips the test case unless a tiny filesystem can be made; else names it.
+#define CH08_TINY_FILESYSTEM(name, work_dir, ...)                                          \
+  std::string name##_why_not;                                                              \
+  auto name = ::ch08::testing::TinyFilesystem::make(work_dir, {__VA_ARGS__}, name##_why_not); \
+  if (!name) MBE_SKIP(name##_why_not)

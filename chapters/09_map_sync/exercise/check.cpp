@@ -1,0 +1,78 @@
+// Checks of the chapter 09 exercise (see chapters/00_page_cache/exercise/check.cpp for how they run).
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "exercise.hpp"
+#include "msync/mapped_file.hpp"
+#include "testing.hpp"
+
+using mbe::testing::ScratchDir;
+
+namespace {
+// A new file of @p pages pages in @p directory, open read-write.
+int new_file(const std::filesystem::path& directory, std::size_t pages) {
+  const int fd = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  REQUIRE(fd >= 0);
+  REQUIRE(::ftruncate(fd, static_cast<off_t>(pages * mbe::page_size())) == 0);
+  return fd;
+}
+}  // namespace
+
+TEST_CASE("without DAX the mapping works and says it needs msync") {
+  MBE_HINT("MAP_SHARED_VALIDATE | MAP_SYNC fails with EOPNOTSUPP here: then map MAP_SHARED and set needs_msync");
+  ScratchDir dir;
+  const int fd = new_file(dir.path(), 2);
+  ex09::PersistentMapping mapping;
+  REQUIRE_FALSE(ex09::map_for_persistence(fd, 2 * mbe::page_size(), mapping));
+  CHECK(mapping.needs_msync);
+  CHECK(mapping.length == 2 * mbe::page_size());
+  REQUIRE(mapping.data != nullptr);
+  ::munmap(mapping.data, mapping.length);
+  ::close(fd);
+}
+
+TEST_CASE("stores through the mapping reach the file") {
+  MBE_HINT("the fallback must be MAP_SHARED: a MAP_PRIVATE mapping keeps stores to itself");
+  ScratchDir dir;
+  const int fd = new_file(dir.path(), 1);
+  ex09::PersistentMapping mapping;
+  REQUIRE_FALSE(ex09::map_for_persistence(fd, mbe::page_size(), mapping));
+  std::memcpy(mapping.data, "durable?", 8);
+  REQUIRE(::msync(mapping.data, mapping.length, MS_SYNC) == 0);
+  char back[8] = {};
+  REQUIRE(::pread(fd, back, sizeof back, 0) == 8);
+  CHECK(std::memcmp(back, "durable?", 8) == 0);
+  ::munmap(mapping.data, mapping.length);
+  ::close(fd);
+}
+
+TEST_CASE("the fallback also works on tmpfs where MAP_SHARED would ignore MAP_SYNC") {
+  MBE_HINT("with plain MAP_SHARED | MAP_SYNC tmpfs says yes and gives no MAP_SYNC: ask with MAP_SHARED_VALIDATE");
+  if (::access("/dev/shm", W_OK) != 0) MBE_SKIP("needs a writable /dev/shm (tmpfs)");
+  const int fd = new_file("/dev/shm", 1);
+  ex09::PersistentMapping mapping;
+  REQUIRE_FALSE(ex09::map_for_persistence(fd, mbe::page_size(), mapping));
+  CHECK(mapping.needs_msync);  // nothing here is persistent memory
+  ::munmap(mapping.data, mapping.length);
+  ::close(fd);
+}
+
+TEST_CASE("other failures are reported as they are and leave the mapping unchanged") {
+  MBE_HINT("fall back only on EOPNOTSUPP; return any other errno from mmap");
+  ScratchDir dir;
+  const int fd = new_file(dir.path(), 1);
+  ex09::PersistentMapping mapping;
+  CHECK(ex09::map_for_persistence(fd, 0, mapping) == std::errc::invalid_argument);
+  CHECK(mapping.data == nullptr);
+  const int read_only = ::open(("/proc/self/fd/" + std::to_string(fd)).c_str(), O_RDONLY | O_CLOEXEC);
+  REQUIRE(read_only >= 0);
+  CHECK(ex09::map_for_persistence(read_only, mbe::page_size(), mapping) == std::errc::permission_denied);
+  CHECK(mapping.data == nullptr);
+  ::close(read_only);
+  ::close(fd);
+}
