@@ -18,6 +18,10 @@ include_guard(GLOBAL)
 # Normalised (no "..", no trailing "/"): gcovr's filters are matched against it.
 get_filename_component(MBE_SOURCE_ROOT "${CMAKE_CURRENT_LIST_DIR}/../.." ABSOLUTE)
 
+# Environment of every test. Chapter 08's programs die of SIGBUS on purpose;
+# AddressSanitizer would catch the signal, print its own report and exit 1.
+set(MBE_TEST_ENVIRONMENT "ASAN_OPTIONS=handle_sigbus=0")
+
 function(mbe_apply_global_flags)
   if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     add_compile_options(
@@ -71,7 +75,8 @@ function(mbe_tests label)
   file(WRITE "${properties_file}"
     "if(DEFINED ${arg_TARGET}_TESTS)\n"
     "  set_tests_properties(\${${arg_TARGET}_TESTS} PROPERTIES\n"
-    "    LABELS \"${labels}\" SKIP_RETURN_CODE 77 TIMEOUT 600)\n"
+    "    LABELS \"${labels}\" SKIP_RETURN_CODE 77 TIMEOUT 600\n"
+    "    ENVIRONMENT \"${MBE_TEST_ENVIRONMENT}\")\n"
     "endif()\n")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${properties_file}")
 endfunction()
@@ -93,18 +98,20 @@ function(mbe_exercise chapter source)
   file(WRITE "${properties_file}"
     "if(DEFINED ${chapter}_solutions_check_TESTS)\n"
     "  set_tests_properties(\${${chapter}_solutions_check_TESTS} PROPERTIES\n"
-    "    LABELS \"${chapter};solution\" SKIP_RETURN_CODE 77 TIMEOUT 600)\n"
+    "    LABELS \"${chapter};solution\" SKIP_RETURN_CODE 77 TIMEOUT 600\n"
+    "    ENVIRONMENT \"${MBE_TEST_ENVIRONMENT}\")\n"
     "endif()\n"
     "if(DEFINED ${chapter}_exercises_check_TESTS)\n"
     "  set_tests_properties(\${${chapter}_exercises_check_TESTS} PROPERTIES\n"
-    "    LABELS \"${chapter};exercise\" SKIP_RETURN_CODE 77 TIMEOUT 600)\n"
+    "    LABELS \"${chapter};exercise\" SKIP_RETURN_CODE 77 TIMEOUT 600\n"
+    "    ENVIRONMENT \"${MBE_TEST_ENVIRONMENT}\")\n"
     "endif()\n")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${properties_file}")
   add_test(NAME "${chapter}/the exercise stub fails every check"
     COMMAND bash "${MBE_SOURCE_ROOT}/common/testing/expect_every_check_fails.sh"
             "$<TARGET_FILE:${chapter}_exercises_check>")
   set_tests_properties("${chapter}/the exercise stub fails every check" PROPERTIES
-    LABELS "${chapter};stub" SKIP_RETURN_CODE 77 TIMEOUT 600)
+    LABELS "${chapter};stub" SKIP_RETURN_CODE 77 TIMEOUT 600 ENVIRONMENT "${MBE_TEST_ENVIRONMENT}")
 endfunction()
 
 function(mbe_tour chapter script)
@@ -112,7 +119,8 @@ function(mbe_tour chapter script)
   set_property(GLOBAL APPEND PROPERTY MBE_TOUR_SCRIPTS "${script_path}")
   add_test(NAME "${chapter}/tour"
     COMMAND bash "${MBE_SOURCE_ROOT}/common/tour/run_tour.sh" "${CMAKE_BINARY_DIR}/bin" "${script_path}")
-  set_tests_properties("${chapter}/tour" PROPERTIES LABELS "${chapter};tour" TIMEOUT 600)
+  set_tests_properties("${chapter}/tour" PROPERTIES LABELS "${chapter};tour" TIMEOUT 600
+    ENVIRONMENT "${MBE_TEST_ENVIRONMENT}")
 endfunction()
 
 function(mbe_add_tour_target)
