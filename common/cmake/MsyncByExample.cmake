@@ -19,8 +19,9 @@ include_guard(GLOBAL)
 get_filename_component(MBE_SOURCE_ROOT "${CMAKE_CURRENT_LIST_DIR}/../.." ABSOLUTE)
 
 # Environment of every test. Chapter 08's programs die of SIGBUS on purpose;
-# AddressSanitizer would catch the signal, print its own report and exit 1.
-set(MBE_TEST_ENVIRONMENT "ASAN_OPTIONS=handle_sigbus=0")
+# a sanitizer would catch the signal, print its own report and exit 1.
+set(MBE_TEST_ENVIRONMENT "ASAN_OPTIONS=handle_sigbus=0" "TSAN_OPTIONS=handle_sigbus=0"
+  "UBSAN_OPTIONS=handle_sigbus=0")
 
 function(mbe_apply_global_flags)
   if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")

@@ -51,9 +51,21 @@ std::unique_ptr<TinyFilesystem> TinyFilesystem::make(const std::filesystem::path
   }
   if (why_not = enter_private_mount_namespace(); !why_not.empty()) return nullptr;
 
-  const auto image = work_dir / "tiny.img";
   const auto mount_point = work_dir / "tiny";
   std::filesystem::create_directory(mount_point);
+  std::filesystem::path backing;
+  if (options.backing_mib > 0) backing = work_dir / "backing";
+  // From here on, its destructor unmounts whatever got mounted.
+  std::unique_ptr<TinyFilesystem> made(new TinyFilesystem(mount_point, backing));
+  if (!backing.empty()) {
+    std::filesystem::create_directory(backing);
+    const std::string size = "size=" + std::to_string(options.backing_mib) + "m";
+    if (::mount("tmpfs", backing.c_str(), "tmpfs", 0, size.c_str()) != 0) {
+      why_not = std::string("mount tmpfs: ") + std::strerror(errno);
+      return nullptr;
+    }
+  }
+  const auto image = (backing.empty() ? work_dir : backing) / "tiny.img";
   {
     const int fd = ::open(image.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0 || ::ftruncate(fd, static_cast<off_t>(options.mib << 20)) != 0) {
@@ -65,8 +77,8 @@ std::unique_ptr<TinyFilesystem> TinyFilesystem::make(const std::filesystem::path
   std::vector<std::string> format = {mkfs, "-q", "-F"};
   if (!options.journal) format.insert(format.end(), {"-O", "^has_journal"});
   format.push_back(image.string());
-  if (const auto made = mbe::testing::run_program(format); !made.exited_with(0)) {
-    why_not = "mkfs.ext4 failed: " + made.err;
+  if (const auto formatted = mbe::testing::run_program(format); !formatted.exited_with(0)) {
+    why_not = "mkfs.ext4 failed: " + formatted.err;
     return nullptr;
   }
   if (const auto mounted = mbe::testing::run_program({mount, "-o", "loop", image, mount_point});
@@ -74,12 +86,13 @@ std::unique_ptr<TinyFilesystem> TinyFilesystem::make(const std::filesystem::path
     why_not = "cannot loop-mount a tiny filesystem: " + mounted.err;
     return nullptr;
   }
-  return std::unique_ptr<TinyFilesystem>(new TinyFilesystem(mount_point));
+  return made;
 }
 
 TinyFilesystem::~TinyFilesystem() {
   // The loop device was set up with autoclear: it goes with the last unmount.
   if (::umount2(mount_point_.c_str(), 0) != 0) ::umount2(mount_point_.c_str(), MNT_DETACH);
+  if (!backing_.empty()) ::umount2(backing_.c_str(), MNT_DETACH);
 }
 
 }  // namespace ch08::testing

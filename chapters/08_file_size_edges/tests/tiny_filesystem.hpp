@@ -15,6 +15,9 @@ class TinyFilesystem {
   struct Options {
     std::size_t mib = 8;   ///< image size
     bool journal = true;   ///< false: mkfs.ext4 -O ^has_journal
+    /// > 0: the image lives on a tmpfs of this size, so the *device* runs
+    /// out of space below the filesystem and writeback fails with I/O errors.
+    std::size_t backing_mib = 0;
   };
   /// The mounted filesystem, or nullptr with @p why_not set.
   static std::unique_ptr<TinyFilesystem> make(const std::filesystem::path& work_dir,
@@ -26,8 +29,10 @@ class TinyFilesystem {
   [[nodiscard]] const std::filesystem::path& root() const { return mount_point_; }
 
  private:
-  explicit TinyFilesystem(std::filesystem::path mount_point) : mount_point_(std::move(mount_point)) {}
+  TinyFilesystem(std::filesystem::path mount_point, std::filesystem::path backing)
+      : mount_point_(std::move(mount_point)), backing_(std::move(backing)) {}
   std::filesystem::path mount_point_;
+  std::filesystem::path backing_;  // the tmpfs under the image, or empty
 };
 
 }  // namespace ch08::testing

@@ -64,3 +64,26 @@ TEST_CASE("after a rename only fsync of the directory writes the new name") {
   CHECK(mbe::testing::read_file(path) == "second version");
   CHECK_FALSE(std::filesystem::exists(path + ".new"));
 }
+
+TEST_CASE("a sync that failed with an I/O error is not retried into success") {
+  ScratchDir dir;
+  // A 64 MiB filesystem on a device with room for 12 MiB: writeback fails below it.
+  CH08_TINY_FILESYSTEM(disk, dir.path(), .mib = 64, .journal = false, .backing_mib = 12);
+  const auto run = run_program({MBE_PROGRAM_SYNC_AFTER_EIO, (disk->root() / "state").string(), "--mib", "24"});
+  INFO(run.out);
+  CHECK(run.exited_with(3));  // pages lost
+  // The first sync reports the failure; the pages are clean all the same.
+  CHECK(contains(run.out, "msync(MS_SYNC):  -1, "));
+  // The retry reports success with nothing written: the error was reported once.
+  CHECK(contains(run.out, "fsync:           0 "));
+  CHECK(contains(run.out, "fsync:           0                                        dirty or in writeback: 0 pages"));
+  CHECK_FALSE(contains(run.out, "read back from the device: 0 of"));
+}
+
+TEST_CASE("on a healthy disk the same program loses nothing") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  const auto run = run_program({MBE_PROGRAM_SYNC_AFTER_EIO, dir.file("state").string(), "--mib", "4"});
+  CHECK(run.exited_with(0));
+  CHECK(contains(run.out, "read back from the device: 0 of 1024 pages lost"));
+}
