@@ -52,7 +52,9 @@ TEST_CASE("SIGBUS past the end of file carries BUS_ADRERR and the faulting addre
   ScratchDir dir;
   const auto path = dir.file("f");
   const auto child = mbe::testing::run_in_child([&] {
-    static volatile char* expected = nullptr;
+    // Both volatile: the pointer is read by the handler (else -O2 may store it
+    // after the faulting store — this chapter's own pitfall), the byte is the store.
+    static volatile char* volatile expected = nullptr;
     struct sigaction action {};
     action.sa_flags = SA_SIGINFO;
     action.sa_sigaction = [](int, siginfo_t* info, void*) {
@@ -65,6 +67,8 @@ TEST_CASE("SIGBUS past the end of file carries BUS_ADRERR and the faulting addre
     *expected = 'x';
     return 1;  // not reached when the kernel sends SIGBUS
   });
+  CAPTURE(child.exit_code);
+  CAPTURE(child.signal);
   CHECK(child.exited_with(10));
 }
 
