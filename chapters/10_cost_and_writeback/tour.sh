@@ -4,4 +4,4 @@ say "(interleaved rounds; your numbers will differ):"
 show ch10_cost_benchmark . --rounds 10
 say ""
 say "The writeback timeline waits for the kernel (about 35 s), so the tour only"
-say "names it: ch10_writeback_timeline FILE, and with --rewrite-every-ms 20."
+say "names it: ch10_writeback_timeline FILE, and with --rewrite-every-ms 50."

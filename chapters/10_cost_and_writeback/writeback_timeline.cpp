@@ -15,8 +15,8 @@
 //
 // --rewrite-every-ms: stores into page 0 every M ms without pause. Each
 // writeback cleans the page, the next store dirties it again (a
-// write-protect fault) and restarts the file's expiry clock: the page is
-// written about once per expiry interval, not once per flusher wake-up (5 s).
+// write-protect fault) and restarts the file's expiry clock: the page is written about once per
+// expiry interval, not once per flusher wake-up (5 s).
 // Ends with a summary line for scripts.
 #include <chrono>
 #include <cstdio>
@@ -82,13 +82,23 @@ int main(int argc, char** argv) {
       int writebacks = 0;
       double first_writeback = 0;
       store(0);
+      auto last_store = Clock::now();
+      bool seen_since_store = false;
       while (elapsed() < static_cast<double>(seconds)) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(rewrite_every_ms));
-        if (!page_dirty(file.fd(), 0)) {  // written back since our last store
+        // Watch closely between stores: writeback clears the page's dirty flag
+        // when it starts, and the next store sets it again.
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+        const auto state = mbe::page_cache_state(file.fd(), 0, mbe::page_size());
+        if (state.dirty == 0 && !seen_since_store) {
+          seen_since_store = true;
           if (++writebacks == 1) first_writeback = elapsed();
-          std::printf("t=%5.1f s  page 0 was written back; storing again\n", elapsed());
+          std::printf("t=%5.1f s  page 0 is being written back; storing again\n", elapsed());
         }
-        store(0);
+        if (Clock::now() - last_store >= std::chrono::milliseconds(rewrite_every_ms)) {
+          store(0);
+          last_store = Clock::now();
+          seen_since_store = false;
+        }
       }
       std::printf("rewrites_for_s=%llu writebacks=%d first_writeback_s=%.1f\n",
                   static_cast<unsigned long long>(seconds), writebacks, first_writeback);

@@ -65,12 +65,13 @@ TEST_CASE("a page rewritten without pause is written back about once per expiry 
   double expire = 0, interval = 0;
   if (const auto why_not = why_writeback_is_not_periodic(expire, interval); !why_not.empty()) MBE_SKIP(why_not);
   const int seconds = static_cast<int>(expire + interval + 10);
-  const auto run = run_program({MBE_PROGRAM_WRITEBACK_TIMELINE, dir.file("f").string(), "--rewrite-every-ms", "20",
+  const auto run = run_program({MBE_PROGRAM_WRITEBACK_TIMELINE, dir.file("f").string(), "--rewrite-every-ms", "50",
                                 "--seconds", std::to_string(seconds)});
   REQUIRE(run.exited_with(0));
   INFO(run.out);
   // Not every flusher wake-up (that would be about seconds / interval times) ...
-  CHECK(value_of(run.out, "writebacks") == 1);
+  CHECK(value_of(run.out, "writebacks") >= 1);
+  CHECK(value_of(run.out, "writebacks") <= 2);
   // ... but once the file has been dirty for the expiry interval.
   CHECK(value_of(run.out, "first_writeback_s") >= expire - 0.5);
 }
