@@ -95,6 +95,11 @@ pid_t start_child(const std::function<int()>& body);
 /// @brief Waits for @p pid and decodes its status.
 ProcessResult wait_for(pid_t pid);
 
+/// @brief True when @p text (a program's output, say) contains @p part.
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 /// @brief Whole contents of a file read with `read()` (not through a mapping).
 std::string read_file(const std::filesystem::path& path);
 

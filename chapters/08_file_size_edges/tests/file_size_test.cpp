@@ -11,12 +11,9 @@
 #include "msync/mapped_file.hpp"
 #include "testing.hpp"
 
+using mbe::testing::contains;
 using mbe::testing::run_program;
 using mbe::testing::ScratchDir;
-
-namespace {
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-}  // namespace
 
 TEST_CASE("a store inside the file reaches the file") {
   ScratchDir dir;

@@ -10,11 +10,11 @@
 #include "testing.hpp"
 #include "tiny_filesystem.hpp"
 
+using mbe::testing::contains;
 using mbe::testing::run_program;
 using mbe::testing::ScratchDir;
 
 namespace {
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // "N" from the line of @p output that starts with @p step: "... device wrote N bytes".
 long long bytes_written(const std::string& output, const std::string& step) {
