@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
     {  // a file written by 1 MiB write()s gets large folios: one stored byte dirties a whole one
       const auto path = dir / ("ch10_cost_" + std::to_string(cases.size()) + ".tmp");
       const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-      check(fd < 0 ? -1 : 0, "open");
+      if (fd < 0) check(-1, "open");
       const std::vector<char> chunk(std::size_t{1} << 20, 'w');
       for (off_t at = 0; at < (4 << 20); at += 1 << 20)
         if (::pwrite(fd, chunk.data(), chunk.size(), at) != static_cast<ssize_t>(chunk.size())) check(-1, "pwrite");
