@@ -4,7 +4,8 @@
 #       -> executable bin/ch01_commit_state, linked to mbe::common
 #   mbe_tests(ch01 SOURCES tests/x_test.cpp PROGRAMS commit_state read_state)
 #       -> one CTest test per doctest TEST_CASE, named "ch01/<case>", labelled
-#          ch01; the test code finds each program as MBE_PROGRAM_COMMIT_STATE
+#          ch01; the test code finds each program as MBE_PROGRAM_COMMIT_STATE;
+#          PROPERTIES adds CTest properties (e.g. RUN_SERIAL TRUE) to them all
 #   mbe_exercise(ch04 sync_changed_records.cpp)
 #       -> the chapter's exercise: the check chapters/04_x/exercise/check.cpp
 #          built against solutions/04_x/<file> (tests "ch04/solution/<case>")
@@ -49,9 +50,10 @@ function(mbe_program chapter name)
 endfunction()
 
 # mbe_tests(<label> SOURCES ... [TARGET name] [PROGRAMS name...] [LABELS more...]
-#           [PREFIX name-prefix] [LIBRARIES lib...])
+#           [PREFIX name-prefix] [LIBRARIES lib...] [PROPERTIES name value...])
 function(mbe_tests label)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "TARGET;PREFIX" "SOURCES;PROGRAMS;LABELS;LIBRARIES")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "TARGET;PREFIX"
+    "SOURCES;PROGRAMS;LABELS;LIBRARIES;PROPERTIES")
   if(NOT arg_TARGET)
     set(arg_TARGET "${label}_tests")
   endif()
@@ -73,10 +75,11 @@ function(mbe_tests label)
   # timeout are set by an include file that CTest reads after doctest's.
   set(properties_file "${CMAKE_CURRENT_BINARY_DIR}/${arg_TARGET}_properties.cmake")
   set(labels ${label} ${arg_LABELS})
+  list(JOIN arg_PROPERTIES " " more_properties)
   file(WRITE "${properties_file}"
     "if(DEFINED ${arg_TARGET}_TESTS)\n"
     "  set_tests_properties(\${${arg_TARGET}_TESTS} PROPERTIES\n"
-    "    LABELS \"${labels}\" SKIP_RETURN_CODE 77 TIMEOUT 600\n"
+    "    LABELS \"${labels}\" SKIP_RETURN_CODE 77 TIMEOUT 600 ${more_properties}\n"
     "    ENVIRONMENT \"${MBE_TEST_ENVIRONMENT}\")\n"
     "endif()\n")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${properties_file}")

@@ -1,0 +1,120 @@
+// plug_writer — stores records in a MAP_SHARED file and says which are durable.
+//
+// Usage: ch07_plug_writer --mode MODE [--records N] FILE
+//
+// The program that runs inside chapter 07's virtual machine (it is linked
+// statically for that), and on the host too. It creates FILE with room for N
+// 64-byte records (written with write() and fsync'ed, so its blocks exist on
+// disk before the first record), fsyncs the directory and prints "READY".
+// Then for each record n = 1..N it stores the record through the mapping,
+// makes it durable by the rules of MODE, and prints "ACK n": records 1..n are
+// as safe as MODE can make them. The host pulls the plug at a random moment
+// and checks every acknowledged record. MODE is one of
+//   none             nothing: the record is in the page cache only
+//   ms_async         msync(MS_ASYNC) of the record's page — on Linux a no-op
+//   ms_sync          msync(MS_SYNC) of the record's page
+//   fsync            fsync(FILE)
+//   sync_file_range  sync_file_range(WAIT_BEFORE|WRITE|WAIT_AFTER) of the page:
+//                    writes the page, but neither metadata nor a cache flush
+//   unmount          nothing per record; after the last one, unmap, close and
+//                    umount the directory of FILE (needs root), then "ACK N"
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "msync/cli.hpp"
+#include "msync/errors.hpp"
+#include "msync/mapped_file.hpp"
+#include "plug_records.hpp"
+
+namespace {
+
+constexpr std::string_view usage =
+    "usage: ch07_plug_writer --mode MODE [--records N] FILE\n"
+    "  Creates FILE, prints READY, then stores records 1..N (default 1024) through\n"
+    "  a MAP_SHARED mapping and prints \"ACK n\" once record n is durable by MODE's\n"
+    "  rules. MODE: none, ms_async, ms_sync, fsync, sync_file_range, unmount.\n";
+
+// One line per write(2), so a console never interleaves or buffers half a line.
+void say(const std::string& line) {
+  const std::string text = line + "\n";
+  if (::write(STDOUT_FILENO, text.data(), text.size()) < 0) return;  // nobody listening: go on
+}
+
+// The file exists with all its blocks allocated and its name in the directory,
+// durably, before any record is stored: a loss afterwards is a record's alone.
+int create_file(const std::string& path, const std::string& directory, std::size_t size) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return mbe::report_errno("open " + path, errno);
+  const std::vector<char> zeros(size, 0);
+  const bool written = ::write(fd, zeros.data(), size) == static_cast<ssize_t>(size);
+  const int error = errno;
+  if (!written) return ::close(fd), mbe::report_errno("write " + path, written ? EIO : error);
+  if (::fsync(fd) != 0) return mbe::report_errno("fsync " + path, errno);
+  ::close(fd);
+  const int directory_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (directory_fd < 0) return mbe::report_errno("open " + directory, errno);
+  if (::fsync(directory_fd) != 0) return mbe::report_errno("fsync " + directory, errno);
+  ::close(directory_fd);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const char* mode_text = nullptr;
+  std::uint64_t records = 1024;
+  const char* operands[1] = {};
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, operands,
+          {mbe::Option::text("--mode", mode_text), mbe::Option::number("--records", records, 1, 1 << 20)}))
+    return *exit_status;
+  const std::vector<std::string_view> modes = {"none", "ms_async", "ms_sync", "fsync", "sync_file_range",
+                                               "unmount"};
+  const std::string_view mode = mode_text ? mode_text : "";
+  if (std::find(modes.begin(), modes.end(), mode) == modes.end()) {
+    std::fprintf(stderr, "ch07_plug_writer: --mode must be one of none, ms_async, ms_sync, fsync, "
+                         "sync_file_range, unmount\n%.*s", static_cast<int>(usage.size()), usage.data());
+    return 2;
+  }
+  const std::string path = operands[0];
+  const auto slash = path.rfind('/');
+  const std::string directory = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  if (const int status = create_file(path, directory, records * sizeof(ch07::PlugRecord))) return status;
+
+  std::error_code error;
+  auto file = mbe::MappedFile::open(path, error);
+  if (error) return mbe::report_error("open+mmap " + path, error);
+  const std::size_t page = mbe::page_size();
+  say("READY");
+  // [store]
+  for (std::uint64_t n = 1; n <= records; ++n) {
+    const std::size_t offset = (n - 1) * sizeof(ch07::PlugRecord);
+    file.object<ch07::PlugRecord>(offset) = ch07::make_record(n);
+    std::byte* page_start = file.bytes().data() + offset / page * page;
+    const auto page_offset = static_cast<off_t>(offset / page * page);
+    int result = 0;
+    if (mode == "ms_sync") result = ::msync(page_start, page, MS_SYNC);
+    else if (mode == "ms_async") result = ::msync(page_start, page, MS_ASYNC);
+    else if (mode == "fsync") result = ::fsync(file.fd());
+    else if (mode == "sync_file_range")
+      result = ::sync_file_range(file.fd(), page_offset, static_cast<off_t>(page),
+          SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+    if (result != 0) return mbe::report_errno(std::string(mode), errno);  // no ACK for this record
+    if (mode != "unmount") say("ACK " + std::to_string(n));
+  }
+  // [store]
+  if (mode == "unmount") {
+    file = mbe::MappedFile();  // unmap and close: a busy filesystem cannot be unmounted
+    if (::umount(directory.c_str()) != 0) return mbe::report_errno("umount " + directory, errno);
+    say("ACK " + std::to_string(records));
+  }
+  say("DONE");
+  return 0;
+}

@@ -1,0 +1,141 @@
+// Chapter 07 in the virtual machine: each test boots the guest, pulls the plug
+// and reads the disk back. They skip (with the reason) when the lab cannot run
+// here: no qemu, no guest kernel, or a guest that does not boot in time.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "testing.hpp"
+
+using mbe::testing::contains;
+using mbe::testing::run_program;
+using mbe::testing::ScratchDir;
+
+namespace {
+
+struct Pulled {
+  std::string unavailable;  // why the lab cannot run here; then nothing else is set
+  std::uint64_t acknowledged = 0, survived = 0, lost = 0;
+  bool filesystem_clean = false;
+  std::string output;
+};
+
+std::uint64_t number_after(const std::string& text, const std::string& label) {
+  const auto at = text.find(label);
+  REQUIRE_MESSAGE(at != std::string::npos, "no '" << label << "' in:\n" << text);
+  return std::stoull(text.substr(at + label.size()));
+}
+
+// One plug pull; the pull comes after ACK @p pull_after_ack and @p delay_us more.
+Pulled pull_the_plug(const std::string& mode, const std::string& model, std::uint64_t records,
+                     std::uint64_t pull_after_ack, std::uint64_t delay_us = 0) {
+  ScratchDir dir;
+  const auto run = run_program({MBE_PROGRAM_PULL_THE_PLUG, "--mode", mode, "--model", model, "--records",
+                                std::to_string(records), "--pull-after-ack", std::to_string(pull_after_ack),
+                                "--pull-delay-us", std::to_string(delay_us), "--guest", MBE_CH07_GUEST_DIR,
+                                "--work", dir.path().string()});
+  Pulled pulled;
+  if (run.exited_with(77)) return pulled.unavailable = run.out, pulled;
+  INFO(run.out << run.err);
+  REQUIRE(run.exited_with(0));
+  pulled.output = run.out;
+  const std::string summary = run.out.substr(run.out.rfind("\nmode ") + 1);  // the last line
+  pulled.acknowledged = number_after(summary, ": acknowledged ");
+  pulled.survived = number_after(summary, ", survived ");
+  pulled.lost = number_after(summary, ", lost ");
+  pulled.filesystem_clean = contains(run.out, "filesystem clean");
+  MESSAGE(run.out);
+  return pulled;
+}
+
+}  // namespace
+
+TEST_CASE("without msync acknowledged records die with the power") {
+  const auto pulled = pull_the_plug("none", "kill", 256, 256);
+  if (!pulled.unavailable.empty()) MBE_SKIP(pulled.unavailable);
+  CHECK(pulled.acknowledged == 256);
+  CHECK(pulled.lost > 0);  // here all 256: the guest's periodic writeback is off
+  CHECK(pulled.filesystem_clean);
+}
+
+TEST_CASE("MS_ASYNC loses acknowledged records like no msync at all") {
+  const auto pulled = pull_the_plug("ms_async", "kill", 256, 256);
+  if (!pulled.unavailable.empty()) MBE_SKIP(pulled.unavailable);
+  CHECK(pulled.acknowledged == 256);
+  CHECK(pulled.lost > 0);  // MS_ASYNC started no writeback
+  CHECK(pulled.filesystem_clean);
+}
+
+TEST_CASE("MS_SYNC keeps every acknowledged record when qemu is killed") {
+  const auto pulled = pull_the_plug("ms_sync", "kill", 96, 40, 3000);
+  if (!pulled.unavailable.empty()) MBE_SKIP(pulled.unavailable);
+  CHECK(pulled.acknowledged >= 40);
+  CHECK(pulled.lost == 0);
+  CHECK(pulled.filesystem_clean);
+}
+
+TEST_CASE("MS_SYNC keeps every acknowledged record on a disk with a volatile cache") {
+  const auto pulled = pull_the_plug("ms_sync", "volatile_cache", 96, 40, 3000);
+  if (!pulled.unavailable.empty()) MBE_SKIP(pulled.unavailable);
+  CHECK(pulled.acknowledged >= 40);
+  CHECK(pulled.lost == 0);
+  CHECK(pulled.filesystem_clean);
+}
+
+TEST_CASE("fsync keeps every acknowledged record on a disk with a volatile cache") {
+  const auto pulled = pull_the_plug("fsync", "volatile_cache", 96, 40, 3000);
+  if (!pulled.unavailable.empty()) MBE_SKIP(pulled.unavailable);
+  CHECK(pulled.acknowledged >= 40);
+  CHECK(pulled.lost == 0);
+  CHECK(pulled.filesystem_clean);
+}
+
+TEST_CASE("sync_file_range survives kill -9 of qemu - the weak model cannot catch it") {
+  const auto pulled = pull_the_plug("sync_file_range", "kill", 96, 40, 3000);
+  if (!pulled.unavailable.empty()) MBE_SKIP(pulled.unavailable);
+  CHECK(pulled.acknowledged >= 40);
+  CHECK(pulled.lost == 0);  // every write reached qemu, and qemu's writes outlive qemu
+  CHECK(pulled.filesystem_clean);
+}
+
+TEST_CASE("sync_file_range loses acknowledged records on a disk with a volatile cache") {
+  const auto pulled = pull_the_plug("sync_file_range", "volatile_cache", 96, 40, 3000);
+  if (!pulled.unavailable.empty()) MBE_SKIP(pulled.unavailable);
+  CHECK(pulled.acknowledged >= 40);
+  CHECK(pulled.lost > 0);  // written to the disk's cache, never flushed
+  CHECK(number_after(pulled.output, "writes kept, ") > 0);  // "N writes lost with the cache"
+  CHECK(pulled.filesystem_clean);
+}
+
+TEST_CASE("a clean unmount keeps every record even on a disk with a volatile cache") {
+  const auto pulled = pull_the_plug("unmount", "volatile_cache", 256, 256);
+  if (!pulled.unavailable.empty()) MBE_SKIP(pulled.unavailable);
+  CHECK(pulled.acknowledged == 256);
+  CHECK(pulled.survived == 256);
+  CHECK(pulled.filesystem_clean);
+}
+
+TEST_CASE("the torture loses no acknowledged MS_SYNC record in 6 random pulls") {
+  ScratchDir dir;
+  const auto torture = run_program({MBE_PROGRAM_PLUG_TORTURE, "--pulls", "6", "--records", "32", "--guest",
+                                    MBE_CH07_GUEST_DIR, "--work", dir.path().string()});
+  if (torture.exited_with(77)) MBE_SKIP(torture.out);
+  MESSAGE(torture.out);
+  CHECK(torture.exited_with(0));
+  CHECK(contains(torture.out, "torture summary: 6 pulls, mode ms_sync: "));
+  CHECK(number_after(torture.out, "records acknowledged, ") == 0);  // "..., 0 lost"
+  CHECK(number_after(torture.out, "torture summary: 6 pulls, mode ms_sync: ") > 0);
+  CHECK(contains(torture.out, "model volatile_cache"));  // both models took turns
+  CHECK(contains(torture.out, "model kill"));
+}
+
+TEST_CASE("the torture notices a lost record - no msync in 2 pulls") {
+  ScratchDir dir;
+  const auto torture = run_program({MBE_PROGRAM_PLUG_TORTURE, "--pulls", "2", "--mode", "none", "--records",
+                                    "32", "--guest", MBE_CH07_GUEST_DIR, "--work", dir.path().string()});
+  if (torture.exited_with(77)) MBE_SKIP(torture.out);
+  MESSAGE(torture.out);
+  CHECK(torture.exited_with(1));
+  CHECK(number_after(torture.out, "records acknowledged, ") > 0);
+}
