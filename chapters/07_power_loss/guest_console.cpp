@@ -86,7 +86,8 @@ ConsoleReport boot_and_pull(const Guest& guest, const Trial& trial,
       find_tool("qemu-system-x86_64"), "-accel", "tcg", "-m", "256", "-smp", "1", "-nodefaults",
       "-no-user-config", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
       "-kernel", guest.kernel, "-initrd", trial.work / "initrd.cpio", "-append",
-      "console=ttyS0 quiet panic=-1 mbe.mode=" + trial.mode + " mbe.records=" + std::to_string(trial.records)};
+      "console=ttyS0 quiet panic=-1 mbe.mode=" + trial.mode + " mbe.records=" + std::to_string(trial.records) +
+          " mbe.writeback=" + (trial.guest_writeback ? "on" : "off")};
   argv.insert(argv.end(), drive_arguments.begin(), drive_arguments.end());
   int console[2];
   if (::pipe2(console, O_CLOEXEC) != 0) return report.lab_error = "pipe2 failed", report;
@@ -106,7 +107,9 @@ ConsoleReport boot_and_pull(const Guest& guest, const Trial& trial,
       report.timed_out_booting = true;
       break;
     }
-    if (now > ack_deadline || !report.lab_error.empty()) break;
+    if (now > ack_deadline && report.lab_error.empty())
+      report.lab_error = "no ACK " + std::to_string(trial.pull_after_ack) + " and no DONE within 300 s";
+    if (!report.lab_error.empty()) break;
     if (report.acknowledged >= trial.pull_after_ack || report.done) {
       std::this_thread::sleep_for(trial.pull_delay);
       break;  // the moment has come

@@ -32,7 +32,7 @@ constexpr std::string_view usage =
 
 int main(int argc, char** argv) {
   const char *mode = "ms_sync", *model_text = "both", *guest_dir = MBE_CH07_GUEST_DIR, *work_dir = nullptr;
-  std::uint64_t pulls = 20, records = 64, seed = std::random_device{}();
+  std::uint64_t pulls = 20, records = 256, seed = std::random_device{}();
   std::span<const char*> no_operands;
   if (auto exit_status = mbe::parse_command_line(argc, argv, usage, no_operands,
           {mbe::Option::number("--pulls", pulls, 1, 10'000), mbe::Option::text("--mode", mode),

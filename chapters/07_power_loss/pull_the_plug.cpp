@@ -2,7 +2,7 @@
 //
 // Usage: ch07_pull_the_plug --mode MODE [--model kill|volatile_cache]
 //          [--records N] [--pull-after-ack N] [--pull-delay-us US] [--seed S]
-//          [--guest DIR] [--work DIR]
+//          [--guest-writeback] [--guest DIR] [--work DIR]
 //
 // Boots the chapter's guest (qemu, software emulation) on a fresh ext4 disk
 // image. In the guest, ch07_plug_writer stores records into a MAP_SHARED file
@@ -15,6 +15,10 @@
 // --model volatile_cache gives the disk a volatile write cache: only the
 // writes before the guest's last flush survive (qemu logs every write and
 // flush; ch07_replay_to_flush keeps what a flush made durable).
+//
+// The guest's periodic writeback and journal commits are off, so that only
+// the program decides what reaches the disk; --guest-writeback leaves them on
+// (then dirty pages older than 30 s are written within about 5 s more).
 //
 // Exit status: 0 when the trial ran (whatever survived), 77 when the lab is
 // not available here (no qemu, no guest kernel, the guest does not boot),
@@ -32,10 +36,12 @@ namespace {
 
 constexpr std::string_view usage =
     "usage: ch07_pull_the_plug --mode MODE [--model kill|volatile_cache] [--records N]\n"
-    "         [--pull-after-ack N] [--pull-delay-us US] [--seed S] [--guest DIR] [--work DIR]\n"
+    "         [--pull-after-ack N] [--pull-delay-us US] [--seed S] [--guest-writeback]\n"
+    "         [--guest DIR] [--work DIR]\n"
     "  Boots the guest, pulls the plug after ACK N (+ US microseconds) and counts the\n"
     "  acknowledged records that survived. MODE: none, ms_async, ms_sync, fsync,\n"
     "  sync_file_range, unmount. N and US are random (from the seed) unless given.\n"
+    "  --guest-writeback leaves the guest's periodic writeback on (off by default).\n"
     "  Exit: 0 trial ran, 77 lab unavailable, 1 trial failed, 2 bad arguments.\n";
 
 constexpr std::uint64_t unset = UINT64_MAX;
@@ -45,12 +51,14 @@ constexpr std::uint64_t unset = UINT64_MAX;
 int main(int argc, char** argv) {
   const char *mode = nullptr, *model_text = "kill", *guest_dir = MBE_CH07_GUEST_DIR, *work_dir = nullptr;
   std::uint64_t records = 256, pull_after_ack = unset, pull_delay_us = unset, seed = std::random_device{}();
+  bool guest_writeback = false;
   std::span<const char*> no_operands;
   if (auto exit_status = mbe::parse_command_line(argc, argv, usage, no_operands,
           {mbe::Option::text("--mode", mode), mbe::Option::text("--model", model_text),
            mbe::Option::number("--records", records, 1, 65536),
            mbe::Option::number("--pull-after-ack", pull_after_ack, 1, 65536),
-           mbe::Option::number("--pull-delay-us", pull_delay_us, 0, 10'000'000),
+           mbe::Option::number("--pull-delay-us", pull_delay_us, 0, 120'000'000),
+           mbe::Option::toggle("--guest-writeback", guest_writeback),
            mbe::Option::number("--seed", seed, 0, UINT64_MAX - 1), mbe::Option::text("--guest", guest_dir),
            mbe::Option::text("--work", work_dir)}))
     return *exit_status;
@@ -71,6 +79,7 @@ int main(int argc, char** argv) {
   trial.mode = mode;
   trial.model = *model;
   trial.records = records;
+  trial.guest_writeback = guest_writeback;
   trial.pull_after_ack = pull_after_ack != unset ? pull_after_ack : std::uniform_int_distribution<std::uint64_t>(1, records)(random);
   trial.pull_delay = std::chrono::microseconds(
       pull_delay_us != unset ? pull_delay_us : std::uniform_int_distribution<std::uint64_t>(0, 20'000)(random));
