@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
 
   const ch07::TrialResult result = ch07::run_trial(*guest, trial);
   if (result.outcome == ch07::TrialResult::Outcome::checked && trial.model == ch07::PowerModel::volatile_cache)
-    std::printf("write log: %llu flushes, %llu writes kept, %llu writes lost with the cache\n",
+    std::printf("write log: %llu flushes; writes kept %llu, lost with the cache %llu\n",
                 static_cast<unsigned long long>(result.replay.flushes),
                 static_cast<unsigned long long>(result.replay.writes_replayed),
                 static_cast<unsigned long long>(result.replay.writes_dropped));

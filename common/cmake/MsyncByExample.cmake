@@ -130,9 +130,10 @@ endfunction()
 function(mbe_add_tour_target)
   get_property(scripts GLOBAL PROPERTY MBE_TOUR_SCRIPTS)
   get_property(programs GLOBAL PROPERTY MBE_PROGRAMS)
+  get_property(other_needs GLOBAL PROPERTY MBE_TOUR_DEPENDS)  # e.g. chapter 07's guest kernel
   add_custom_target(tour
     COMMAND bash "${MBE_SOURCE_ROOT}/common/tour/run_tour.sh" "${CMAKE_BINARY_DIR}/bin" ${scripts}
-    DEPENDS ${programs}
+    DEPENDS ${programs} ${other_needs}
     USES_TERMINAL
     COMMENT "The tour: every chapter's programs, in order")
 endfunction()
