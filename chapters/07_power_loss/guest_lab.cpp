@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -74,6 +75,8 @@ std::optional<Guest> find_guest(const std::filesystem::path& directory, std::str
 
 TrialResult run_trial(const Guest& guest, const Trial& trial) {
   const auto& work = trial.work;
+  if (std::error_code error; !std::filesystem::is_directory(work, error))
+    return failed("the work directory " + work.string() + " does not exist");
   if (work.string().find(',') != std::string::npos)
     return failed("the work directory may not contain ',' (qemu's option separator)");
   const auto disk = work / "disk.img", before = work / "disk-before.img", log = work / "writes.log";
@@ -123,6 +126,14 @@ TrialResult run_trial(const Guest& guest, const Trial& trial) {
   result.survivors = count_survivors(std::as_bytes(std::span(bytes.data(), bytes.size())), console.acknowledged);
   result.outcome = TrialResult::Outcome::checked;
   return result;
+}
+
+std::filesystem::path work_directory(const char* given, const char* prefix, std::filesystem::path& created) {
+  if (given) return given;
+  const char* tmpdir = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmpdir && *tmpdir ? tmpdir : "/var/tmp") + "/" + prefix + ".XXXXXX";
+  if (!::mkdtemp(pattern.data())) return {};
+  return created = pattern;
 }
 
 std::string describe(const Trial& trial, const TrialResult& result) {

@@ -66,6 +66,10 @@ struct TrialResult {
 /// Runs @p trial in @p guest. Never throws for a lab problem: see outcome.
 TrialResult run_trial(const Guest& guest, const Trial& trial);
 
+/// @p given if set; else a new directory `<$TMPDIR or /var/tmp>/<prefix>.XXXXXX`,
+/// which @p created names (for the caller to remove). Empty, with errno, on failure.
+std::filesystem::path work_directory(const char* given, const char* prefix, std::filesystem::path& created);
+
 /// One line: mode, model, acknowledged, survived, lost.
 std::string describe(const Trial& trial, const TrialResult& result);
 

@@ -10,14 +10,14 @@
 // per pull, then a summary line. Exit status 0 when no acknowledged record was
 // lost and every recovered filesystem was clean, 1 otherwise, 77 when the lab
 // is not available here, 2 for bad arguments.
-#include <stdlib.h>
-
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <random>
 
 #include "guest_lab.hpp"
 #include "msync/cli.hpp"
+#include "msync/errors.hpp"
 
 namespace {
 
@@ -50,13 +50,9 @@ int main(int argc, char** argv) {
   std::string why_not;
   const auto guest = ch07::find_guest(guest_dir, why_not);
   if (!guest) return std::printf("lab unavailable: %s\n", why_not.c_str()), 77;
-  std::string temporary;
-  if (!work_dir) {
-    const char* tmpdir = std::getenv("TMPDIR");
-    temporary = std::string(tmpdir && *tmpdir ? tmpdir : "/var/tmp") + "/ch07_torture.XXXXXX";
-    if (!::mkdtemp(temporary.data())) return std::perror("mkdtemp"), 1;
-    work_dir = temporary.c_str();
-  }
+  std::filesystem::path temporary;
+  const auto work = ch07::work_directory(work_dir, "ch07_torture", temporary);
+  if (work.empty()) return mbe::report_errno("mkdtemp", errno);
   std::printf("torture: seed %llu, %llu pulls, mode %s\n", static_cast<unsigned long long>(seed),
               static_cast<unsigned long long>(pulls), mode);
 
@@ -71,7 +67,7 @@ int main(int argc, char** argv) {
     trial.records = records;
     trial.pull_after_ack = std::uniform_int_distribution<std::uint64_t>(1, records)(random);
     trial.pull_delay = std::chrono::microseconds(std::uniform_int_distribution<int>(0, 20'000)(random));
-    trial.work = std::filesystem::path(work_dir) / ("pull-" + std::to_string(pull));
+    trial.work = work / ("pull-" + std::to_string(pull));
     std::filesystem::create_directories(trial.work);
     const auto result = ch07::run_trial(*guest, trial);
     std::printf("pull %3llu after ACK %3llu + %5lld us: %s\n", static_cast<unsigned long long>(pull),

@@ -23,14 +23,14 @@
 // Exit status: 0 when the trial ran (whatever survived), 77 when the lab is
 // not available here (no qemu, no guest kernel, the guest does not boot),
 // 1 when the trial failed, 2 for bad arguments.
-#include <stdlib.h>
-
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <random>
 
 #include "guest_lab.hpp"
 #include "msync/cli.hpp"
+#include "msync/errors.hpp"
 
 namespace {
 
@@ -83,17 +83,12 @@ int main(int argc, char** argv) {
   trial.pull_after_ack = pull_after_ack != unset ? pull_after_ack : std::uniform_int_distribution<std::uint64_t>(1, records)(random);
   trial.pull_delay = std::chrono::microseconds(
       pull_delay_us != unset ? pull_delay_us : std::uniform_int_distribution<std::uint64_t>(0, 20'000)(random));
-  std::string temporary;
-  if (!work_dir) {
-    const char* tmpdir = std::getenv("TMPDIR");
-    temporary = std::string(tmpdir && *tmpdir ? tmpdir : "/var/tmp") + "/ch07_plug.XXXXXX";
-    if (!::mkdtemp(temporary.data())) return std::perror("mkdtemp"), 1;
-    work_dir = temporary.c_str();
-  }
-  trial.work = work_dir;
+  std::filesystem::path temporary;
+  trial.work = ch07::work_directory(work_dir, "ch07_plug", temporary);
+  if (trial.work.empty()) return mbe::report_errno("mkdtemp", errno);
   std::printf("seed %llu: pulling the plug after ACK %llu + %lld us (model %s, work %s)\n",
               static_cast<unsigned long long>(seed), static_cast<unsigned long long>(trial.pull_after_ack),
-              static_cast<long long>(trial.pull_delay.count()), model_text, work_dir);
+              static_cast<long long>(trial.pull_delay.count()), model_text, trial.work.c_str());
   std::fflush(stdout);
 
   const ch07::TrialResult result = ch07::run_trial(*guest, trial);

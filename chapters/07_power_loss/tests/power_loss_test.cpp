@@ -3,6 +3,7 @@
 // here: no qemu, no guest kernel, or a guest that does not boot in time.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,22 @@ Pulled pull_the_plug(const std::string& mode, const std::string& model, std::uin
 }
 
 }  // namespace
+
+TEST_CASE("the kernel fetch falls back to the current package once the pin is gone") {
+  ScratchDir dir;
+  const std::string pin = MBE_CH07_KERNEL_PIN;
+  const std::string gone = pin.substr(0, pin.find('=')) + "=0.0-no-longer-in-the-archive";
+  const auto fetch = run_program({"/bin/bash", MBE_CH07_FETCH_SCRIPT, dir.path().string(), gone});
+  if (fetch.exited_with(77)) MBE_SKIP(fetch.out);
+  INFO(fetch.out << fetch.err);
+  REQUIRE(fetch.exited_with(0));
+  CHECK(contains(fetch.out, gone + " is no longer in the archive; using linux-image-"));
+  CHECK(std::filesystem::file_size(dir.file("vmlinuz")) > 1'000'000);
+  const std::string record = mbe::testing::read_file(dir.file("kernel-package"));
+  CHECK(contains(record, "pinned " + gone + "\nfetched linux-image-"));
+  const auto again = run_program({"/bin/bash", MBE_CH07_FETCH_SCRIPT, dir.path().string(), gone});
+  CHECK(contains(again.out, "(cached in "));  // fetched once, then kept
+}
 
 TEST_CASE("without msync acknowledged records die with the power") {
   const auto pulled = pull_the_plug("none", "kill", 256, 256);
