@@ -28,6 +28,11 @@ std::string read_all(const std::filesystem::path& path) {
   return text.str();
 }
 
+bool copy_image(const std::filesystem::path& from, const std::filesystem::path& to) {
+  std::error_code error;
+  return std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing, error);
+}
+
 TrialResult unavailable(std::string why) {
   TrialResult result;
   result.outcome = TrialResult::Outcome::lab_unavailable;
@@ -89,7 +94,7 @@ TrialResult run_trial(const Guest& guest, const Trial& trial) {
     return failed("could not write " + (work / "initrd.cpio").string());
   std::vector<std::string> drive = {"-drive", "file=" + disk.string() + ",format=raw,if=virtio,cache=writeback"};
   if (trial.model == PowerModel::volatile_cache) {
-    std::filesystem::copy_file(disk, before, std::filesystem::copy_options::overwrite_existing);
+    if (!copy_image(disk, before)) return failed("could not copy " + disk.string());
     std::ofstream{log};  // qemu's file driver opens, it does not create
     drive = {"-blockdev", "driver=blklogwrites,node-name=lab,file.driver=file,file.filename=" + disk.string() +
                               ",log.driver=file,log.filename=" + log.string(),
@@ -109,17 +114,19 @@ TrialResult run_trial(const Guest& guest, const Trial& trial) {
   auto recovered = disk;
   if (trial.model == PowerModel::volatile_cache) {
     recovered = work / "disk-after-power-loss.img";
-    std::filesystem::copy_file(before, recovered, std::filesystem::copy_options::overwrite_existing);
+    if (!copy_image(before, recovered)) return failed("could not copy " + before.string());
     std::string error;
     if (!replay_to_last_flush(log, recovered, result.replay, error)) return failed(error);
   }
   // What the next boot would do first: replay the filesystem's journal.
-  if (run_tool({find_tool("e2fsck"), "-E", "journal_only", "-y", recovered}, tool_output) > 1)
+  if (const int status = run_tool({find_tool("e2fsck"), "-E", "journal_only", "-y", recovered}, tool_output);
+      status < 0 || status > 1)  // 1: the journal was replayed
     return failed("e2fsck -E journal_only failed: " + read_all(tool_output));
   result.filesystem_clean = run_tool({find_tool("e2fsck"), "-f", "-n", recovered}, work / "fsck.txt") == 0;
   const auto records = work / "records.recovered";
-  run_tool({find_tool("debugfs"), "-R", "dump " + std::string(records_in_guest) + " " + records.string(),
-            recovered}, tool_output);
+  if (run_tool({find_tool("debugfs"), "-R", "dump " + std::string(records_in_guest) + " " + records.string(),
+                recovered}, tool_output) != 0)  // 0 also when the file is not there
+    return failed("debugfs failed: " + read_all(tool_output));
   // [recover]
   result.record_file_found = std::filesystem::exists(records);
   const std::string bytes = result.record_file_found ? read_all(records) : std::string();
