@@ -12,8 +12,6 @@
 // each is published (record), or in groups (group, the default). With --acks
 // it prints "ACK n" as soon as the first n records are durable by the mode's
 // rules (for none: published), written with write(2) so a kill loses none.
-#include <unistd.h>
-
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -33,11 +31,8 @@ constexpr std::string_view usage =
     "  per N records (default 64) or T ms (default 10)). --acks prints \"ACK n\"\n"
     "  each time the first n records are durable by the mode's rules.\n";
 
-void print_ack(std::uint64_t count) {
-  const std::string line = "ACK " + std::to_string(count) + "\n";
-  // One write(2) per line, no stdio buffer: what was printed survives a SIGKILL.
-  if (::write(STDOUT_FILENO, line.data(), line.size()) < 0) { /* a closed pipe: keep producing */ }
-}
+// Unbuffered: an ACK printed before a SIGKILL has reached the reader.
+void print_ack(std::uint64_t count) { mbe::print_line("ACK " + std::to_string(count)); }
 }  // namespace
 
 int main(int argc, char** argv) {

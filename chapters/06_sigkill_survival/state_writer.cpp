@@ -27,10 +27,7 @@ constexpr std::string_view usage =
     "  never calling msync. --kill-self-after K: SIGKILL itself after update K.\n"
     "  --report: print \"stored n\" after each update.\n";
 
-void report(std::uint64_t counter) {
-  const std::string line = "stored " + std::to_string(counter) + "\n";
-  if (::write(STDOUT_FILENO, line.data(), line.size()) < 0) { /* nobody listens: go on */ }
-}
+void report(std::uint64_t counter) { mbe::print_line("stored " + std::to_string(counter)); }
 }  // namespace
 
 int main(int argc, char** argv) {

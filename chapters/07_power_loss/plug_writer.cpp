@@ -42,12 +42,6 @@ constexpr std::string_view usage =
     "  a MAP_SHARED mapping and prints \"ACK n\" once record n is durable by MODE's\n"
     "  rules. MODE: none, ms_async, ms_sync, fsync, sync_file_range, unmount.\n";
 
-// One line per write(2), so a console never interleaves or buffers half a line.
-void say(const std::string& line) {
-  const std::string text = line + "\n";
-  if (::write(STDOUT_FILENO, text.data(), text.size()) < 0) return;  // nobody listening: go on
-}
-
 // The file exists with all its blocks allocated and its name in the directory,
 // durably, before any record is stored: a loss afterwards is a record's alone.
 int create_file(const std::string& path, const std::string& directory, std::size_t size) {
@@ -92,7 +86,7 @@ int main(int argc, char** argv) {
   auto file = mbe::MappedFile::open(path, error);
   if (error) return mbe::report_error("open+mmap " + path, error);
   const std::size_t page = mbe::page_size();
-  say("READY");
+  mbe::print_line("READY");
   // [store]
   for (std::uint64_t n = 1; n <= records; ++n) {
     const std::size_t offset = (n - 1) * sizeof(ch07::PlugRecord);
@@ -107,14 +101,14 @@ int main(int argc, char** argv) {
       result = ::sync_file_range(file.fd(), page_offset, static_cast<off_t>(page),
           SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
     if (result != 0) return mbe::report_errno(std::string(mode), errno);  // no ACK for this record
-    if (mode != "unmount") say("ACK " + std::to_string(n));
+    if (mode != "unmount") mbe::print_line("ACK " + std::to_string(n));
   }
   // [store]
   if (mode == "unmount") {
     file = mbe::MappedFile();  // unmap and close: a busy filesystem cannot be unmounted
     if (::umount(directory.c_str()) != 0) return mbe::report_errno("umount " + directory, errno);
-    say("ACK " + std::to_string(records));
+    mbe::print_line("ACK " + std::to_string(records));
   }
-  say("DONE");
+  mbe::print_line("DONE");
   return 0;
 }

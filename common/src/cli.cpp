@@ -1,5 +1,7 @@
 #include "msync/cli.hpp"
 
+#include <unistd.h>
+
 #include <charconv>
 #include <iostream>
 #include <string>
@@ -68,6 +70,11 @@ std::optional<int> parse_command_line(int argc, char** argv, std::string_view us
   if (operands_seen != operands.size())
     return usage_error(program, "missing argument", usage);
   return std::nullopt;
+}
+
+void print_line(std::string_view line) {
+  const std::string text = std::string(line) + '\n';
+  if (::write(STDOUT_FILENO, text.data(), text.size()) < 0) return;  // nobody reading: go on
 }
 
 }  // namespace mbe

@@ -1,10 +1,16 @@
 // Checks of the command-line parser every chapter program uses.
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "msync/cli.hpp"
+#include "testing.hpp"
 
 namespace {
 struct Parsed {
@@ -61,4 +67,20 @@ TEST_CASE("parse_command_line answers help with 0 and usage errors with 2") {
   CHECK(parse({"a", "--pages", "0"}).exit_status == 2);      // out of range
   CHECK(parse({"a", "--pages", "ten"}).exit_status == 2);    // not a number
   CHECK(parse({"a", "--colour", "red"}).exit_status == 2);   // unknown option
+}
+
+TEST_CASE("print_line leaves the process at once and whole - stdio's buffer dies with a SIGKILL") {
+  mbe::testing::ScratchDir dir;
+  const auto output = dir.file("stdout");
+  const auto child = mbe::testing::run_in_child([&] {
+    const int fd = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0 || ::dup2(fd, STDOUT_FILENO) < 0) return 1;
+    mbe::print_line("ACK 1");
+    std::printf("ACK 2 through stdio\n");  // a file is fully buffered: still in the process
+    mbe::print_line("ACK 3");
+    ::kill(::getpid(), SIGKILL);
+    return 2;
+  });
+  CHECK(child.signal == SIGKILL);
+  CHECK(mbe::testing::read_file(output) == "ACK 1\nACK 3\n");
 }

@@ -49,4 +49,10 @@ std::optional<int> parse_command_line(int argc, char** argv, std::string_view us
                                       std::span<const char*> operands,
                                       std::initializer_list<Option> options = {});
 
+/// @brief Writes @p line and a newline to standard output with one `write(2)`,
+/// bypassing stdio's buffer: a line printed before a SIGKILL (or a pulled
+/// plug) has left the process, whole. For progress lines such as "ACK n" that
+/// another process acts on. A failed write (nobody reading) is ignored.
+void print_line(std::string_view line);
+
 }  // namespace mbe
