@@ -24,10 +24,6 @@ enum class PowerModel {
 std::string_view model_name(PowerModel model) noexcept;
 std::optional<PowerModel> parse_model(std::string_view name) noexcept;
 
-/// The writer modes (plug_writer --mode).
-inline const std::vector<std::string_view> writer_modes = {"none",  "ms_async",        "ms_sync",
-                                                           "fsync", "sync_file_range", "unmount"};
-
 /// The files the guest boots from.
 struct Guest {
   std::filesystem::path kernel;     ///< vmlinuz of the pinned Debian cloud kernel

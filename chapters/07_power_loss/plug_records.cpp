@@ -16,6 +16,12 @@ std::uint32_t checksum_of(const PlugRecord& record) noexcept {
 
 }  // namespace
 
+bool is_writer_mode(std::string_view mode) noexcept {
+  for (std::string_view known : {"none", "ms_async", "ms_sync", "fsync", "sync_file_range", "unmount"})
+    if (mode == known) return true;
+  return false;
+}
+
 PlugRecord make_record(std::uint64_t sequence) noexcept {
   PlugRecord record{};
   record.marker = record_marker;

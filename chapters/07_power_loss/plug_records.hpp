@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <type_traits>
 
 namespace ch07 {
@@ -19,6 +20,10 @@ struct PlugRecord {
 inline constexpr std::uint32_t record_marker = 0x47554C50;  // "PLUG" in the file
 // [record]
 static_assert(std::is_trivially_copyable_v<PlugRecord> && sizeof(PlugRecord) == 64);
+
+/// True when @p mode is one of the writer's modes (ch07_plug_writer --mode):
+/// none, ms_async, ms_sync, fsync, sync_file_range, unmount.
+bool is_writer_mode(std::string_view mode) noexcept;
 
 /// The record with sequence number @p sequence (>= 1), checksum included.
 PlugRecord make_record(std::uint64_t sequence) noexcept;

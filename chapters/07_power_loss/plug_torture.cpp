@@ -10,7 +10,6 @@
 // per pull, then a summary line. Exit status 0 when no acknowledged record was
 // lost and every recovered filesystem was clean, 1 otherwise, 77 when the lab
 // is not available here, 2 for bad arguments.
-#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <random>
@@ -41,7 +40,7 @@ int main(int argc, char** argv) {
            mbe::Option::text("--work", work_dir)}))
     return *exit_status;
   const std::string_view model_choice = model_text;
-  const bool known_mode = std::ranges::find(ch07::writer_modes, std::string_view(mode)) != ch07::writer_modes.end();
+  const bool known_mode = ch07::is_writer_mode(mode);
   if (!known_mode || (model_choice != "both" && !ch07::parse_model(model_choice))) {
     std::fprintf(stderr, "ch07_plug_torture: unknown %s\n%.*s", known_mode ? "--model" : "--mode",
                  static_cast<int>(usage.size()), usage.data());

@@ -22,7 +22,6 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <string>
@@ -69,10 +68,8 @@ int main(int argc, char** argv) {
   if (auto exit_status = mbe::parse_command_line(argc, argv, usage, operands,
           {mbe::Option::text("--mode", mode_text), mbe::Option::number("--records", records, 1, 1 << 20)}))
     return *exit_status;
-  const std::vector<std::string_view> modes = {"none", "ms_async", "ms_sync", "fsync", "sync_file_range",
-                                               "unmount"};
   const std::string_view mode = mode_text ? mode_text : "";
-  if (std::find(modes.begin(), modes.end(), mode) == modes.end()) {
+  if (!ch07::is_writer_mode(mode)) {
     std::fprintf(stderr, "ch07_plug_writer: --mode must be one of none, ms_async, ms_sync, fsync, "
                          "sync_file_range, unmount\n%.*s", static_cast<int>(usage.size()), usage.data());
     return 2;

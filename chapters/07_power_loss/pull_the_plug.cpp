@@ -23,7 +23,6 @@
 // Exit status: 0 when the trial ran (whatever survived), 77 when the lab is
 // not available here (no qemu, no guest kernel, the guest does not boot),
 // 1 when the trial failed, 2 for bad arguments.
-#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <random>
@@ -63,7 +62,7 @@ int main(int argc, char** argv) {
            mbe::Option::text("--work", work_dir)}))
     return *exit_status;
   const auto model = ch07::parse_model(model_text);
-  const bool known_mode = mode && std::ranges::find(ch07::writer_modes, std::string_view(mode)) != ch07::writer_modes.end();
+  const bool known_mode = mode && ch07::is_writer_mode(mode);
   if (!known_mode || !model) {
     std::fprintf(stderr, "ch07_pull_the_plug: %s\n%.*s", !known_mode ? "--mode is missing or unknown" : "unknown --model",
                  static_cast<int>(usage.size()), usage.data());
