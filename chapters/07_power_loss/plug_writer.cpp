@@ -41,9 +41,9 @@ constexpr std::string_view usage =
     "  a MAP_SHARED mapping and prints \"ACK n\" once record n is durable by MODE's\n"
     "  rules. MODE: none, ms_async, ms_sync, fsync, sync_file_range, unmount.\n";
 
-// The file exists with all its blocks allocated and its name in the directory,
-// durably, before any record is stored: a loss afterwards is a record's alone.
-int create_file(const std::string& path, const std::string& directory, std::size_t size) {
+// Every block of the file is written (not a sparse ftruncate) and fsynced
+// before any record is stored: storing a record then changes no metadata.
+int create_file(const std::string& path, std::size_t size) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return mbe::report_errno("open " + path, errno);
   const std::vector<char> zeros(size, 0);
@@ -52,10 +52,6 @@ int create_file(const std::string& path, const std::string& directory, std::size
   if (!written) return ::close(fd), mbe::report_errno("write " + path, written ? EIO : error);
   if (::fsync(fd) != 0) return mbe::report_errno("fsync " + path, errno);
   ::close(fd);
-  const int directory_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (directory_fd < 0) return mbe::report_errno("open " + directory, errno);
-  if (::fsync(directory_fd) != 0) return mbe::report_errno("fsync " + directory, errno);
-  ::close(directory_fd);
   return 0;
 }
 
@@ -75,33 +71,37 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string path = operands[0];
-  const auto slash = path.rfind('/');
-  const std::string directory = slash == std::string::npos ? "." : path.substr(0, slash + 1);
-  if (const int status = create_file(path, directory, records * sizeof(ch07::PlugRecord))) return status;
+  if (const int status = create_file(path, records * sizeof(ch07::PlugRecord))) return status;
 
   std::error_code error;
   auto file = mbe::MappedFile::open(path, error);
   if (error) return mbe::report_error("open+mmap " + path, error);
-  const std::size_t page = mbe::page_size();
+  // Its name, too, is durable before the first record: a loss afterwards is a record's alone.
+  if ((error = file.sync_parent_directory())) return mbe::report_error("fsync(directory)", error);
   mbe::print_line("READY");
   // [store]
+  constexpr std::size_t record_size = sizeof(ch07::PlugRecord);
   for (std::uint64_t n = 1; n <= records; ++n) {
-    const std::size_t offset = (n - 1) * sizeof(ch07::PlugRecord);
+    const std::size_t offset = (n - 1) * record_size;
     file.object<ch07::PlugRecord>(offset) = ch07::make_record(n);
-    std::byte* page_start = file.bytes().data() + offset / page * page;
-    const auto page_offset = static_cast<off_t>(offset / page * page);
-    int result = 0;
-    if (mode == "ms_sync") result = ::msync(page_start, page, MS_SYNC);
-    else if (mode == "ms_async") result = ::msync(page_start, page, MS_ASYNC);
-    else if (mode == "fsync") result = ::fsync(file.fd());
-    else if (mode == "sync_file_range")
-      result = ::sync_file_range(file.fd(), page_offset, static_cast<off_t>(page),
-          SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
-    if (result != 0) return mbe::report_errno(std::string(mode), errno);  // no ACK for this record
+    if (mode == "ms_sync" || mode == "ms_async") {  // msync of the record's page(s)
+      error = file.sync(offset, record_size,
+                        mode == "ms_sync" ? mbe::SyncMode::synchronous : mbe::SyncMode::asynchronous);
+      if (error) return mbe::report_error("msync", error);  // no ACK for this record
+    } else if (mode == "fsync" && ::fsync(file.fd()) != 0) {
+      return mbe::report_errno("fsync", errno);
+    } else if (mode == "sync_file_range") {
+      const auto pages = mbe::page_rounded(offset, record_size, mbe::page_size());
+      if (::sync_file_range(file.fd(), static_cast<off_t>(pages.offset), static_cast<off_t>(pages.length),
+                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) != 0)
+        return mbe::report_errno("sync_file_range", errno);
+    }
     if (mode != "unmount") mbe::print_line("ACK " + std::to_string(n));
   }
   // [store]
   if (mode == "unmount") {
+    std::string directory = file.path().parent_path();
+    if (directory.empty()) directory = ".";
     file = mbe::MappedFile();  // unmap and close: a busy filesystem cannot be unmounted
     if (::umount(directory.c_str()) != 0) return mbe::report_errno("umount " + directory, errno);
     mbe::print_line("ACK " + std::to_string(records));
