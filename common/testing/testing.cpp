@@ -196,6 +196,18 @@ pid_t start_child(const std::function<int()>& body) {
 
 ProcessResult run_in_child(const std::function<int()>& body) { return wait_for(start_child(body)); }
 
+std::string summary_value(const std::string& output, const std::string& key) {
+  const std::string wanted = key + "=";
+  for (std::size_t at = output.find(wanted); at != std::string::npos; at = output.find(wanted, at + 1)) {
+    const bool starts_a_field = at == 0 || output[at - 1] == ' ' || output[at - 1] == '\n';
+    if (!starts_a_field) continue;
+    const std::size_t begin = at + wanted.size();
+    const std::size_t end = output.find_first_of(" \n", begin);
+    return output.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+  }
+  return "";
+}
+
 std::string read_file(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail_setup("open " + path.string());

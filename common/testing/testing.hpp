@@ -100,6 +100,11 @@ inline bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
+/// @brief The value of @p key in a program's `key=value` summary output
+/// (`"read_back"` in `"msync_first=0 read_back=X\n"` gives `"X"`), or "" when
+/// no such key is printed. Tests read these lines, never prose.
+std::string summary_value(const std::string& output, const std::string& key);
+
 /// @brief Whole contents of a file read with `read()` (not through a mapping).
 std::string read_file(const std::filesystem::path& path);
 
