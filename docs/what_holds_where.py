@@ -1,11 +1,19 @@
 #!/usr/bin/env python3
 """The "What holds where" page, built from real runs of the filesystem matrix.
 
-  what_holds_where.py column JUNIT_XML RUN_TXT OUT_TSV
-      One column: CTest's JUnit report of the suite run on one filesystem
+  what_holds_where.py column RUN_TXT OUT_TSV JUNIT_XML [JUNIT_XML...]
+      One column: CTest's JUnit reports of the suite run on one filesystem
       (and run.txt: kind, kernel, date, mount, seconds, status) reduced to
       one line per test: name, outcome, and what it observed or why it
       skipped or failed. common/testing/filesystem_matrix.sh calls this.
+
+  what_holds_where.py check PAGE_MD DIR
+      Exit 1 unless PAGE_MD is exactly the page generated from DIR (the
+      suite keeps docs/what_holds_where.md in step with docs/results/).
+
+  what_holds_where.py publish RESULTS_DIR DOCS_DIR
+      A maintainer's step after a matrix run: replaces DOCS_DIR/results/*.tsv
+      with RESULTS_DIR's and regenerates DOCS_DIR/what_holds_where.md.
 
   what_holds_where.py page OUT_MD DIR [DIR...]
       The page, from the column files (*.tsv) of the first DIR that has any.
@@ -16,7 +24,9 @@
 """
 import pathlib
 import re
+import shutil
 import sys
+import tempfile
 import xml.etree.ElementTree as ElementTree
 
 COLUMN_ORDER = ["ext4-journal", "ext4-nojournal", "xfs", "btrfs", "tmpfs"]
@@ -44,18 +54,22 @@ CHAPTER_TITLES = {
 
 
 def clean(text):
-    """One line, no tabs, safe inside a Markdown table cell."""
+    """One line, no tabs, safe inside a Markdown table cell, with no path of
+    the run's own (scratch directories have random names)."""
     text = " ".join(text.split())
+    text = re.sub(r"/\S*msync-by-example\.[A-Za-z0-9]{6}", "the scratch directory", text)
+    text = text.replace("*", "\\*")
     return text.replace("|", "\\|")
 
 
-def column(junit_path, run_path, out_path):
+def column(run_path, out_path, junit_paths):
     run = {}
     for line in pathlib.Path(run_path).read_text().splitlines():
         key, _, value = line.partition("=")
         run[key] = value
     rows = []
-    for case in ElementTree.parse(junit_path).getroot().iter("testcase"):
+    cases = [case for path in junit_paths for case in ElementTree.parse(path).getroot().iter("testcase")]
+    for case in cases:
         output = case.findtext("system-out") or ""
         observed = [m.group(1) for m in re.finditer(r"^observed: (.*)$", output, re.M)]
         if case.find("skipped") is not None or case.get("status") == "notrun":
@@ -89,12 +103,28 @@ def read_column(path):
     return header, results
 
 
-def cell(result):
+def observations(detail):
+    """[(key, value)] from "key=value; key=value"."""
+    pairs = []
+    for part in detail.split("; "):
+        key, sign, value = part.partition("=")
+        if sign:
+            pairs.append((key, value))
+    return pairs
+
+
+def cell(result, keys):
     if result is None:
         return "—"
     outcome, detail = result
-    mark = {"held": "held", "skipped": "skipped", "failed": "**FAILED**"}[outcome]
-    return f"{mark}: {detail}" if detail else mark
+    if outcome == "held":
+        values = dict(observations(detail))
+        shown = "; ".join(values.get(key, "?") for key in keys)
+        return f"✔ {shown}" if shown else "✔"
+    short = detail if len(detail) <= 90 else detail[:87] + "…"
+    if outcome == "skipped":
+        return f"skipped: {short}"
+    return f"**✘ failed**: {short}"
 
 
 def page(out_path, directories):
@@ -142,8 +172,9 @@ def page(out_path, directories):
                  if len({columns[k][1].get(n, ("", ""))[1] for k in kinds
                          if columns[k][1].get(n, ("", ""))[0] == "held"}) > 1]
     out.append("## Claims whose observed values differ\n")
-    out.append("These claims hold everywhere they run, but with each filesystem's own value: the test\n"
-               "asserts the value measured for the filesystem it finds itself on.\n")
+    out.append("These claims hold where they run, each with its filesystem's own value: the test\n"
+               "asserts the value measured for the filesystem it finds itself on. After a test's name,\n"
+               "in italics, what it observed; each cell gives the values in that order.\n")
     out.append(table(differing, kinds, columns))
     by_chapter = {}
     for name in names:
@@ -161,14 +192,52 @@ def table(names, kinds, columns):
     lines = ["| claim (test) | " + " | ".join(COLUMN_TITLES.get(k, k) for k in kinds) + " |",
              "|---|" + "---|" * len(kinds)]
     for name in names:
-        cells = [cell(columns[k][1].get(name)) for k in kinds]
-        lines.append(f"| `{clean(name)}` | " + " | ".join(cells) + " |")
+        keys = []
+        for kind in kinds:
+            outcome, detail = columns[kind][1].get(name, ("", ""))
+            if outcome == "held":
+                keys += [key for key, _ in observations(detail) if key not in keys]
+        claim = f"`{clean(name)}`" + (f" — *{'; '.join(keys)}*" if keys else "")
+        cells = [cell(columns[k][1].get(name), keys) for k in kinds]
+        lines.append(f"| {claim} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
+def check(page_path, directory):
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh = pathlib.Path(scratch) / "what_holds_where.md"
+        page(fresh, [directory])
+        if fresh.read_text() != pathlib.Path(page_path).read_text():
+            sys.stderr.write(f"{page_path} is not the page generated from {directory}: regenerate it "
+                             "with `what_holds_where.py page` (or the publish-what-holds-where target)\n")
+            return 1
+    print(f"{page_path} matches the results in {directory}")
+    return 0
+
+
+def publish(results_dir, docs_dir):
+    columns = sorted(pathlib.Path(results_dir).glob("*.tsv"))
+    if not columns:
+        sys.stderr.write(f"no column files (*.tsv) in {results_dir}: run the filesystem matrix first\n")
+        return 1
+    target = pathlib.Path(docs_dir) / "results"
+    target.mkdir(exist_ok=True)
+    for old in target.glob("*.tsv"):
+        old.unlink()
+    for path in columns:
+        shutil.copyfile(path, target / path.name)
+    page(pathlib.Path(docs_dir) / "what_holds_where.md", [target])
+    print(f"published {len(columns)} columns to {target} and regenerated what_holds_where.md")
+    return 0
+
+
 def main(argv):
-    if len(argv) == 5 and argv[1] == "column":
-        column(argv[2], argv[3], argv[4])
+    if len(argv) >= 5 and argv[1] == "column":
+        column(argv[2], argv[3], argv[4:])
+    elif len(argv) == 4 and argv[1] == "check":
+        return check(argv[2], argv[3])
+    elif len(argv) == 4 and argv[1] == "publish":
+        return publish(argv[2], argv[3])
     elif len(argv) >= 4 and argv[1] == "page":
         page(argv[2], argv[3:])
     else:

@@ -63,7 +63,6 @@ std::optional<int> measured_errno(const mbe::testing::Filesystem& filesystem) {
 
 TEST_CASE("MAP_SHARED_VALIDATE with MAP_SYNC without DAX is EOPNOTSUPP on every filesystem") {
   ScratchDir dir;
-  mbe::testing::observe("filesystem", mbe::testing::filesystem_of(dir.path()).name);
   CHECK(mmap_error(dir.path(), MAP_SHARED_VALIDATE | MAP_SYNC) == EOPNOTSUPP);
   CHECK(mmap_error(dir.path(), MAP_SHARED_VALIDATE) == 0);  // it is MAP_SYNC that is refused
 }
