@@ -15,8 +15,10 @@
 # Exit: the inner ctest's status; 77 (skipped) without root or the mkfs tool.
 #
 # The mount lives in a namespace of its own (unshare -m): nobody else sees
-# it, and it vanishes with this script even when the script is killed. The
-# loop device is set up with autoclear, so it goes with the last unmount.
+# it, the script unmounts it on every exit, and if the script is killed the
+# mount still vanishes with the namespace, when the last test still running
+# in it ends. The loop device is set up with autoclear, so it goes with the
+# last unmount; a killed run's image is removed by the next run.
 set -euo pipefail
 
 if (($# < 2)); then
