@@ -98,9 +98,11 @@ function(mbe_add_exercise_support)
   add_library(mbe_exercise_support STATIC
     "${dir}/exercise_check.cpp" "${dir}/store_by_store.cpp" "${dir}/pretend_writeback.cpp")
   target_link_libraries(mbe_exercise_support PUBLIC mbe::testing ${CMAKE_DL_LIBS})
-  # The student's own build of everything the exercises need, nothing else:
-  # cmake --build --preset student (exercises/check builds one of them).
+  # The student's checks and nothing else (cmake --build --preset student;
+  # exercises/check builds one of them), and every proof about the exercises:
+  # solutions, stubs, wrong solutions (the exercises-tsan workflow).
   add_custom_target(exercise_checks)
+  add_custom_target(exercise_proofs)
 endfunction()
 
 # The check of one tree's file: an executable from the chapter's check objects
@@ -131,6 +133,7 @@ function(mbe_exercise chapter source)
   mbe_exercise_check(${chapter}_exercises_check "${MBE_SOURCE_ROOT}/exercises/${folder}/${source}"
     "exercise/${chapter}/" "${chapter};exercise")
   add_dependencies(exercise_checks ${chapter}_exercises_check)
+  add_dependencies(exercise_proofs ${chapter}_solutions_check ${chapter}_exercises_check)
   if(MBE_STUDENT)  # the student's file: warnings shown, never fatal
     set_target_properties(${chapter}_exercises_check PROPERTIES COMPILE_WARNING_AS_ERROR OFF)
   endif()
@@ -153,6 +156,7 @@ function(mbe_exercise chapter source)
     set(target "${chapter}_wrong_${mistake}")
     add_executable(${target} "${wrong}")
     target_link_libraries(${target} PRIVATE ${chapter}_exercise_check_objects)
+    add_dependencies(exercise_proofs ${target})
     set(name "${chapter}/the wrong solution ${mistake} fails a check")
     add_test(NAME "${name}"
       COMMAND bash "${MBE_SOURCE_ROOT}/common/testing/expect_the_mistake_caught.sh"

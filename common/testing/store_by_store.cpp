@@ -1,19 +1,28 @@
 // Store-by-store stepping: the region is made read-only, so each store into
 // it faults (SIGSEGV); the handler opens the page and sets the trap flag, the
 // store runs, the CPU traps right after it (SIGTRAP), and that handler closes
-// the page again and calls the inspector. Everything happens in a forked
-// child, which reports through a shared page and leaves by _exit.
+// the page again and sends a copy of the region through a pipe. The parent
+// puts each copy into its own (untouched) region and calls the inspector
+// there, in ordinary code: the child's handler may have interrupted a store
+// made inside a sanitizer's runtime, which holds locks the inspector's own
+// atomic loads would wait for. The child leaves by _exit; system calls in its
+// handlers are made raw, past any sanitizer's interceptors.
 #include "store_by_store.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <exception>
 #include <stdexcept>
+#include <vector>
 
 #include "msync/errors.hpp"
 #include "msync/mapped_file.hpp"
@@ -42,10 +51,7 @@ bool can_step_stores() noexcept {
 namespace {
 
 struct Report {  // in a shared page: written by the child, read by the parent
-  std::size_t stores;
-  std::size_t wrong_after;
   bool finished;
-  char complaint[512];
   char trouble[512];
 };
 
@@ -55,7 +61,7 @@ std::uintptr_t region_begin = 0;
 std::uintptr_t region_end = 0;
 std::uintptr_t open_pages[4] = {};
 int open_count = 0;
-const std::function<const char*()>* inspector = nullptr;
+int snapshot_pipe = -1;
 
 void copy_text(char (&to)[512], const char* from) {
   std::strncpy(to, from, sizeof to - 1);
@@ -66,7 +72,17 @@ void copy_text(char (&to)[512], const char* from) {
 constexpr long long trap_flag = 0x100;
 
 void set_protection(std::uintptr_t page, int protection) {
-  ::mprotect(reinterpret_cast<void*>(page), page_size(), protection);
+  ::syscall(SYS_mprotect, page, page_size(), protection);
+}
+
+// The whole region, as it is now, down the pipe; a parent gone away ends the child.
+void send_snapshot() {
+  std::uintptr_t at = region_begin;
+  while (at < region_end) {
+    const long written = ::syscall(SYS_write, snapshot_pipe, at, region_end - at);
+    if (written <= 0) ::syscall(SYS_exit_group, 0);
+    at += static_cast<std::uintptr_t>(written);
+  }
 }
 
 void on_store_fault(int /*signal*/, siginfo_t* info, void* context) {
@@ -86,12 +102,7 @@ void after_store(int /*signal*/, siginfo_t* /*info*/, void* context) {
   static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_EFL] &= ~trap_flag;
   for (int i = 0; i < open_count; ++i) set_protection(open_pages[i], PROT_READ);
   open_count = 0;
-  ++report->stores;
-  if (const char* complaint = (*inspector)(); complaint != nullptr) {
-    report->wrong_after = report->stores;
-    copy_text(report->complaint, complaint);
-    ::_exit(0);
-  }
+  send_snapshot();
 }
 
 int step_in_child(std::span<std::byte> region, const std::function<void()>& body) {
@@ -122,28 +133,51 @@ int step_in_child(std::span<std::byte> region, const std::function<void()>& body
 StoreByStore inspect_after_every_store(std::span<std::byte> region, const std::function<void()>& body,
                                        const std::function<const char*()>& inspect) {
   StoreByStore result;
-  if (!can_step_stores()) {
-    result.trouble = "store-by-store stepping needs x86-64";
-    return result;
-  }
+#if !defined(__x86_64__)
+  (void)region;
+  (void)body;
+  (void)inspect;
+  result.trouble = "store-by-store stepping needs x86-64";
+  return result;
+#else
   const auto page = page_size();
   if (reinterpret_cast<std::uintptr_t>(region.data()) % page != 0 || region.size() % page != 0)
     throw std::invalid_argument("inspect_after_every_store: the region must be whole pages");
   void* shared = ::mmap(nullptr, sizeof(Report), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (shared == MAP_FAILED) throw std::runtime_error(describe_error("mmap", last_error()));
   report = new (shared) Report{};
+  int pipe_ends[2];
+  if (::pipe2(pipe_ends, O_CLOEXEC) != 0) throw std::runtime_error(describe_error("pipe2", last_error()));
+  ::fcntl(pipe_ends[1], F_SETPIPE_SZ, 1 << 20);  // fewer, larger writes; the default works too
   region_begin = reinterpret_cast<std::uintptr_t>(region.data());
   region_end = region_begin + region.size();
-  inspector = &inspect;
-#if defined(__x86_64__)
-  const auto child = run_in_child([&] { return step_in_child(region, body); });
-#else
-  const ProcessResult child;
-  (void)body;
-#endif
-  result.stores = report->stores;
-  result.wrong_after = report->wrong_after;
-  result.complaint = report->complaint;
+  snapshot_pipe = pipe_ends[1];
+  const std::vector<std::byte> original(region.begin(), region.end());
+  const pid_t child_pid = start_child([&] {
+    ::close(pipe_ends[0]);
+    return step_in_child(region, body);
+  });
+  ::close(pipe_ends[1]);
+  // Each snapshot into the region, then the inspector: as if the child had been killed there.
+  std::size_t filled = 0;
+  for (;;) {
+    const ssize_t got = ::read(pipe_ends[0], region.data() + filled, region.size() - filled);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;  // the child is done (or died)
+    filled += static_cast<std::size_t>(got);
+    if (filled < region.size()) continue;
+    filled = 0;
+    ++result.stores;
+    if (const char* complaint = inspect(); complaint != nullptr) {
+      result.wrong_after = result.stores;
+      result.complaint = complaint;
+      ::kill(child_pid, SIGKILL);
+      break;
+    }
+  }
+  ::close(pipe_ends[0]);
+  const auto child = wait_for(child_pid);
+  std::copy(original.begin(), original.end(), region.begin());  // the body ran in the child only
   result.trouble = report->trouble;
   if (result.trouble.empty() && result.wrong_after == 0 && !report->finished) {
     result.trouble = child.signal != 0
@@ -154,6 +188,7 @@ StoreByStore inspect_after_every_store(std::span<std::byte> region, const std::f
   ::munmap(shared, sizeof(Report));
   report = nullptr;
   return result;
+#endif
 }
 
 }  // namespace mbe::testing

@@ -41,13 +41,14 @@ struct StoreByStore {
 
 /// @brief Runs @p body in a forked child with @p region (whole pages)
 /// write-protected, and stops it right after every single store into the
-/// region — one instruction, or one iteration of a `rep`-prefixed one — to
-/// call @p inspect: the region then holds exactly what a process killed at
-/// that instant would leave. inspect returns nullptr when what it sees is
-/// fine, else what is wrong (a string that outlives the call); the first
-/// complaint ends the run. inspect runs in a signal handler in the child:
-/// it may read the region, never write it. x86-64 only (the CPU's trap flag):
-/// elsewhere the result's trouble says so.
+/// region — one instruction, or one iteration of a `rep`-prefixed one. Each
+/// time, the region as it is then (exactly what a process killed at that
+/// instant would leave) is copied into the caller's @p region and @p inspect
+/// is called, in the caller's process: it returns nullptr when what it sees
+/// is fine, else what is wrong (a string that outlives the call); the first
+/// complaint ends the run. The region holds its old contents again on
+/// return. x86-64 only (the CPU's trap flag): elsewhere the result's trouble
+/// says so.
 StoreByStore inspect_after_every_store(std::span<std::byte> region, const std::function<void()>& body,
                                        const std::function<const char*()>& inspect);
 
