@@ -106,11 +106,13 @@ function(mbe_add_exercise_support)
 endfunction()
 
 # The check of one tree's file: an executable from the chapter's check objects
-# and that file, whose tests doctest_discover_tests names <prefix><case>.
+# and that file, whose tests doctest_discover_tests names <prefix><case>; more
+# arguments are passed to each test run.
 function(mbe_exercise_check target file prefix labels)
   add_executable(${target} "${file}")
   target_link_libraries(${target} PRIVATE ${chapter}_exercise_check_objects)
-  doctest_discover_tests(${target} TEST_PREFIX "${prefix}" WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
+  doctest_discover_tests(${target} TEST_PREFIX "${prefix}" WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}"
+    EXTRA_ARGS ${ARGN})
   file(APPEND "${properties_file}"
     "if(DEFINED ${target}_TESTS)\n"
     "  set_tests_properties(\${${target}_TESTS} PROPERTIES\n"
@@ -131,7 +133,7 @@ function(mbe_exercise chapter source)
   mbe_exercise_check(${chapter}_solutions_check "${MBE_SOURCE_ROOT}/solutions/${folder}/${source}"
     "${chapter}/solution/" "${chapter};solution")
   mbe_exercise_check(${chapter}_exercises_check "${MBE_SOURCE_ROOT}/exercises/${folder}/${source}"
-    "exercise/${chapter}/" "${chapter};exercise")
+    "exercise/${chapter}/" "${chapter};exercise" --reporters=mbe_student)  # the student's: no doctest noise
   add_dependencies(exercise_checks ${chapter}_exercises_check)
   add_dependencies(exercise_proofs ${chapter}_solutions_check ${chapter}_exercises_check)
   if(MBE_STUDENT)  # the student's file: warnings shown, never fatal
