@@ -87,6 +87,9 @@ class StudentReporter : public doctest::IReporter {
   void test_case_start(const doctest::TestCaseData& data) override {
     name_ = data.m_name;
     mbe::testing::StagedHints::forget();
+    skipped_before_ = mbe::testing::detail::any_test_skipped;  // MBE_SKIP's flag is per run:
+    mbe::testing::detail::any_test_skipped = false;            // watch it per check
+
     details_.str("");
     failed_asserts_ = 0;
     todo_reported_ = false;
@@ -127,8 +130,10 @@ class StudentReporter : public doctest::IReporter {
   }
 
   void test_case_end(const doctest::CurrentTestCaseStats& stats) override {
+    const bool skipped = mbe::testing::detail::any_test_skipped;
+    mbe::testing::detail::any_test_skipped = skipped_before_ || skipped;
     if (stats.testCaseSuccess) {
-      if (!mbe::testing::detail::any_test_skipped) out_ << "  \u2713 " << name_ << '\n';
+      if (!skipped) out_ << "  \u2713 " << name_ << '\n';  // a skip is shown by its reason
       return;
     }
     out_ << "  \u2717 " << name_ << '\n' << details_.str();
@@ -180,6 +185,7 @@ class StudentReporter : public doctest::IReporter {
   std::ostringstream details_;
   int failed_asserts_ = 0;
   bool todo_reported_ = false;
+  bool skipped_before_ = false;
 };
 
 }  // namespace
