@@ -62,9 +62,6 @@ String StringMaker<std::error_code>::convert(const std::error_code& error) {
     return mbe::errno_text(error.value()).c_str();
   return (error.category().name() + std::string(": ") + error.message()).c_str();
 }
-String StringMaker<std::errc>::convert(std::errc error) {
-  return mbe::errno_text(static_cast<int>(error)).c_str();
-}
 }  // namespace doctest
 
 namespace {

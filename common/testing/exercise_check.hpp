@@ -39,6 +39,10 @@ int data_races_reported() noexcept;
 /// @brief True in a build with ThreadSanitizer.
 bool built_with_thread_sanitizer() noexcept;
 
+/// @brief @p error as an error code, so that a failed comparison prints
+/// `EINVAL (Invalid argument)`; doctest prints a bare std::errc as its number.
+inline std::error_code as_error(std::errc error) { return std::make_error_code(error); }
+
 }  // namespace mbe::testing
 
 /// @brief A check's hints, first to last: `MBE_HINTS("where to look", "closer");`
@@ -58,9 +62,5 @@ namespace doctest {
 template <>
 struct StringMaker<std::error_code> {
   static String convert(const std::error_code& error);
-};
-template <>
-struct StringMaker<std::errc> {
-  static String convert(std::errc error);
 };
 }  // namespace doctest

@@ -15,6 +15,7 @@
 #include "msync/mapped_file.hpp"
 #include "exercise_check.hpp"
 
+using mbe::testing::as_error;
 using mbe::testing::ScratchDir;
 
 namespace {
@@ -96,7 +97,7 @@ TEST_CASE("the file grows before the mapping so a failed grow leaves the mapping
     void* probe = ::mmap(before.data + page, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
     const bool next_page_free = probe != MAP_FAILED;
     if (next_page_free) ::munmap(probe, page);
-    if (ex08::grow_mapping(file.fd, file.mapping, 8 * page) != std::errc::file_too_large) return 2;
+    if (ex08::grow_mapping(file.fd, file.mapping, 8 * page) != as_error(std::errc::file_too_large)) return 2;
     // Still mapped where it was, as long as it was - and not one page longer.
     if (file.mapping.data != before.data || file.mapping.length != before.length) return 4;
     if (::msync(before.data, before.length, MS_ASYNC) != 0) return 1;  // ENOMEM: the mapping moved away
@@ -138,7 +139,7 @@ TEST_CASE("a shorter length is refused with EINVAL and changes nothing") {
   ScratchDir dir;
   MappedForTest file(dir.file("f"), 4 * page);
   const auto before = file.mapping;
-  CHECK(ex08::grow_mapping(file.fd, file.mapping, page) == std::errc::invalid_argument);
+  CHECK(ex08::grow_mapping(file.fd, file.mapping, page) == as_error(std::errc::invalid_argument));
   CHECK(file.mapping.data == before.data);
   CHECK(file.mapping.length == before.length);
   CHECK(file.file_size() == static_cast<off_t>(4 * page));
@@ -153,7 +154,7 @@ TEST_CASE("a failed grow reports the error and leaves the mapping usable") {
   REQUIRE(read_only >= 0);
   const auto before = file.mapping;
   errno = 0;
-  MBE_CATCHES(ex08::grow_mapping(read_only, file.mapping, 8 * page) == std::errc::bad_file_descriptor,
+  MBE_CATCHES(ex08::grow_mapping(read_only, file.mapping, 8 * page) == as_error(std::errc::bad_file_descriptor),
               "the error was not reported as it is - posix_fallocate returns it and leaves errno alone");
   ::close(read_only);
   CHECK(file.mapping.data == before.data);

@@ -11,6 +11,7 @@
 #include "msync/mapped_file.hpp"
 #include "exercise_check.hpp"
 
+using mbe::testing::as_error;
 using mbe::testing::ScratchDir;
 
 namespace {
@@ -71,11 +72,11 @@ TEST_CASE("other failures are reported as they are and leave the mapping unchang
   ScratchDir dir;
   const int fd = new_file(dir.path(), 1);
   ex09::PersistentMapping mapping;
-  CHECK(ex09::map_for_persistence(fd, 0, mapping) == std::errc::invalid_argument);
+  CHECK(ex09::map_for_persistence(fd, 0, mapping) == as_error(std::errc::invalid_argument));
   CHECK(mapping.data == nullptr);
   const int read_only = ::open(("/proc/self/fd/" + std::to_string(fd)).c_str(), O_RDONLY | O_CLOEXEC);
   REQUIRE(read_only >= 0);
-  CHECK(ex09::map_for_persistence(read_only, mbe::page_size(), mapping) == std::errc::permission_denied);
+  CHECK(ex09::map_for_persistence(read_only, mbe::page_size(), mapping) == as_error(std::errc::permission_denied));
   CHECK(mapping.data == nullptr);
   ::close(read_only);
   ::close(fd);

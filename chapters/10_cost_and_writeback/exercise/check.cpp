@@ -12,6 +12,7 @@
 #include "exercise_check.hpp"
 #include "pretend_writeback.hpp"
 
+using mbe::testing::as_error;
 using mbe::testing::ScratchDir;
 using std::chrono::milliseconds;
 
@@ -35,7 +36,7 @@ TEST_CASE("the wait gives up after its timeout and writes nothing") {
   auto file = mbe::MappedFile::create(dir.file("f"), 4 * mbe::page_size());
   file.bytes()[0] = std::byte{1};
   milliseconds waited{0};
-  CHECK(ex10::wait_until_clean(file.fd(), milliseconds(300), waited) == std::errc::timed_out);
+  CHECK(ex10::wait_until_clean(file.fd(), milliseconds(300), waited) == as_error(std::errc::timed_out));
   CHECK(waited >= milliseconds(300));
   CHECK(waited < milliseconds(1500));
   MBE_CATCHES(mbe::page_cache_state(file.fd()).dirty == 1, "the wait synced the file itself");  // waiting must not sync
@@ -44,7 +45,7 @@ TEST_CASE("the wait gives up after its timeout and writes nothing") {
 TEST_CASE("a probe failure is reported and not waited out") {
   MBE_HINTS("a probe that fails will fail again: do not wait it out", "return the probe's error code at once");
   milliseconds waited{0};
-  CHECK(ex10::wait_until_clean(-1, milliseconds(2000), waited) == std::errc::bad_file_descriptor);
+  CHECK(ex10::wait_until_clean(-1, milliseconds(2000), waited) == as_error(std::errc::bad_file_descriptor));
   CHECK(waited < milliseconds(500));
 }
 
