@@ -103,8 +103,9 @@ function(mbe_add_exercise_support)
   # solutions, stubs, wrong solutions (the exercises-tsan workflow).
   add_custom_target(exercise_checks)
   add_custom_target(exercise_proofs)
-  mbe_tests(common TARGET exercise_support_tests
+  mbe_tests(common TARGET exercise_support_tests LABELS exercise-support
     SOURCES "${MBE_SOURCE_ROOT}/common/tests/exercise_support_test.cpp" LIBRARIES mbe_exercise_support)
+  add_dependencies(exercise_proofs exercise_support_tests)
 endfunction()
 
 # The check of one tree's file: an executable from the chapter's check objects
