@@ -57,8 +57,8 @@ TEST_CASE("a consumer thread sees every published entry whole") {
   CHECK(seen == 256);
   MBE_CATCHES(wrong == 0, "the consumer read entries that were not filled yet - publication is not ordered");
   MBE_CATCHES(mbe::testing::data_races_reported() == races_before,
-              "ThreadSanitizer saw a data race on the log: the count is not a release store read with an "
-              "acquire load (relaxed or plain ordering), or it is stored before the entry is filled");
+              "ThreadSanitizer saw a data race on the log: nothing orders the entry's bytes before the count "
+              "the consumer reads (the count's memory order, or where it is stored)");
   CHECK(log->committed == 256);
 }
 

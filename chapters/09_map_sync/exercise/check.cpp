@@ -61,7 +61,7 @@ TEST_CASE("the fallback also works on tmpfs where MAP_SHARED would ignore MAP_SY
   const int fd = new_file("/dev/shm", 1);
   ex09::PersistentMapping mapping;
   REQUIRE_FALSE(ex09::map_for_persistence(fd, mbe::page_size(), mapping));
-  MBE_CATCHES(mapping.needs_msync, "MAP_SYNC was asked with plain MAP_SHARED, which ignores it silently: use MAP_SHARED_VALIDATE");  // nothing here is persistent memory
+  MBE_CATCHES(mapping.needs_msync, "MAP_SYNC was asked with plain MAP_SHARED, which drops a flag it cannot honour without a word");  // nothing here is persistent memory
   ::munmap(mapping.data, mapping.length);
   ::close(fd);
 }

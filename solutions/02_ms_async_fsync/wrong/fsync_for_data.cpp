@@ -1,6 +1,6 @@
 // Wrong solution to exercise 02: fsync for the data alone: it writes the timestamps too.
 // Kept so that CI proves the checks catch this classic mistake (ctest -L wrong).
-// Caught by: the file's data needs fdatasync
+// Caught by: fsync was chosen for the file's data on disk
 #include <sys/mman.h>
 #include <unistd.h>
 

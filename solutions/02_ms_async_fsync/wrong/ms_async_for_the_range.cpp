@@ -1,6 +1,6 @@
 // Wrong solution to exercise 02: MS_ASYNC is taken for "the range on disk".
 // Kept so that CI proves the checks catch this classic mistake (ctest -L wrong).
-// Caught by: the mapped range needs msync(MS_SYNC)
+// Caught by: msync(MS_ASYNC) was chosen for the mapped range on disk
 #include <sys/mman.h>
 #include <unistd.h>
 

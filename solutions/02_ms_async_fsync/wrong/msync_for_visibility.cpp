@@ -1,6 +1,6 @@
 // Wrong solution to exercise 02: msync so that other processes see the stores.
 // Kept so that CI proves the checks catch this classic mistake (ctest -L wrong).
-// Caught by: a call was made for visibility
+// Caught by: msync(MS_SYNC) was chosen for visibility
 #include <sys/mman.h>
 #include <unistd.h>
 

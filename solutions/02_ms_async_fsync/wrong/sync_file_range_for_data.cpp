@@ -1,6 +1,6 @@
 // Wrong solution to exercise 02: sync_file_range is taken for the file's data on disk.
 // Kept so that CI proves the checks catch this classic mistake (ctest -L wrong).
-// Caught by: the file's data needs fdatasync
+// Caught by: sync_file_range was chosen for the file's data on disk
 #include <sys/mman.h>
 #include <unistd.h>
 
