@@ -71,8 +71,11 @@ TEST_CASE("store-by-store stepping reports a body that throws or crashes") {
   const auto threw = mbe::testing::inspect_after_every_store(
       region.bytes(), [] { throw std::logic_error("TODO: not written"); }, [] { return nullptr; });
   CHECK(mbe::testing::contains(threw.trouble, "TODO: not written"));
+  PageRegion forbidden(1);  // a store here faults outside the stepped region
+  REQUIRE(::mprotect(forbidden.bytes().data(), forbidden.bytes().size(), PROT_NONE) == 0);
   const auto crashed = mbe::testing::inspect_after_every_store(
-      region.bytes(), [] { *static_cast<volatile int*>(nullptr) = 1; }, [] { return nullptr; });
+      region.bytes(), [&] { *reinterpret_cast<volatile int*>(forbidden.bytes().data()) = 1; },
+      [] { return nullptr; });
   CHECK(mbe::testing::contains(crashed.trouble, "signal 11"));
 }
 
