@@ -55,10 +55,12 @@ TEST_CASE("each need gets the cheapest call that really provides it") {
   MBE_HINTS("which of the calls wait until the data is on the disk? (chapter 02's table)",
             "MS_ASYNC starts no I/O here, and sync_file_range waits for nothing and flushes no cache",
             "of the calls that wait: which writes only a range, which skips the timestamps?");
-  for (const auto& [need, cheapest] : {std::pair{Need::visible_to_other_processes, Call::nothing},
-                                       std::pair{Need::mapped_range_on_disk, Call::msync_ms_sync},
-                                       std::pair{Need::file_data_on_disk, Call::fdatasync},
-                                       std::pair{Need::data_and_timestamps_on_disk, Call::fsync}}) {
+  for (const auto& expected : {std::pair{Need::visible_to_other_processes, Call::nothing},
+                                std::pair{Need::mapped_range_on_disk, Call::msync_ms_sync},
+                                std::pair{Need::file_data_on_disk, Call::fdatasync},
+                                std::pair{Need::data_and_timestamps_on_disk, Call::fsync}}) {
+    const Need need = expected.first;  // not a structured binding: clang 14 cannot capture one
+    const Call cheapest = expected.second;
     const Call chosen = ex02::cheapest_call_for(need);
     MBE_CATCHES(chosen == cheapest, name_of(chosen) << " was chosen for " << name_of(need) << ": "
                                                     << what_is_wrong(chosen, need));
