@@ -110,7 +110,8 @@ endfunction()
 
 # The check of one tree's file: an executable from the chapter's check objects
 # and that file, whose tests doctest_discover_tests names <prefix><case>; more
-# arguments are passed to each test run.
+# arguments are passed to each test run. Called by mbe_exercise only: it uses
+# that function's chapter and properties_file.
 function(mbe_exercise_check target file prefix labels)
   add_executable(${target} "${file}")
   target_link_libraries(${target} PRIVATE ${chapter}_exercise_check_objects)
