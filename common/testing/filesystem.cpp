@@ -106,6 +106,16 @@ std::optional<bool> range_sync_covers_whole_file(const Filesystem& filesystem) {
                                         {FilesystemKind::btrfs, true}});
 }
 
+std::string why_range_syncs_are_invisible(const std::filesystem::path& directory) {
+  const Filesystem filesystem = filesystem_of(directory);
+  const auto whole_file = range_sync_covers_whole_file(filesystem);
+  if (!whole_file) return not_measured_on(filesystem);
+  if (*whole_file)
+    return filesystem.name + " writes back the whole file on every sync, so a range that stops short "
+                             "leaves no dirty page to see";
+  return "";
+}
+
 std::optional<bool> has_large_folios(const Filesystem& filesystem) {
   // Measured on 6.18. ext4 gained large folios for regular files in 6.16; an
   // older ext4 was not measured, so claims about it skip rather than guess.

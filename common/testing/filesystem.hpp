@@ -11,6 +11,8 @@
 #include <string>
 #include <utility>
 
+#include "testing.hpp"
+
 namespace mbe::testing {
 
 /// @brief The filesystem configurations the collection has measured. The
@@ -68,6 +70,12 @@ int kernel_version();
 /// measured on @p filesystem.
 std::optional<bool> range_sync_covers_whole_file(const Filesystem& filesystem);
 
+/// @brief Why a sync of a byte range cannot be told from a sync of the whole
+/// file in @p directory — it is on btrfs, which always syncs the whole file, or
+/// on a filesystem nobody has measured — or "" when it can: the pages outside
+/// the range stay dirty (ext4, xfs).
+std::string why_range_syncs_are_invisible(const std::filesystem::path& directory);
+
 /// @brief Whether a file written by large `write()`s gets large folios in the
 /// page cache: yes on xfs (since about 5.18) and on ext4 since 6.16, no on
 /// btrfs (none seen on 6.18). Their size is up to the write's, 256 pages for
@@ -78,3 +86,11 @@ std::optional<bool> has_large_folios(const Filesystem& filesystem);
 
 }  // namespace mbe::testing
 
+/// @brief Skips the test unless a sync of a range leaves the rest of the file
+/// dirty in @p directory (a check that a range was too short needs that).
+#define MBE_REQUIRE_VISIBLE_RANGE_SYNC(directory)                                      \
+  do {                                                                                 \
+    if (auto why_not = ::mbe::testing::why_range_syncs_are_invisible(directory);       \
+        !why_not.empty())                                                              \
+      MBE_SKIP(why_not);                                                               \
+  } while (false)

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -78,9 +79,23 @@ TEST_CASE("stores and MS_ASYNC write nothing to the device while MS_SYNC writes 
 TEST_CASE("one dirty page writes the same bytes in a 1 GiB mapping as in a 1 MiB one") {
   ScratchDir dir;
   MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  const auto filesystem = mbe::testing::filesystem_of(dir.path());
+  // Device bytes per byte stored by which the two may differ: none on ext4
+  // and xfs; on btrfs the copy-on-write tree blocks a sync rewrites vary from
+  // file to file by a node or two (16 KiB each), whatever the mapping's size.
+  const auto tolerance = mbe::testing::measured_on<long long>(
+      filesystem, {{mbe::testing::FilesystemKind::ext4_journal, 0},
+                   {mbe::testing::FilesystemKind::ext4_no_journal, 0},
+                   {mbe::testing::FilesystemKind::xfs, 0},
+                   {mbe::testing::FilesystemKind::btrfs, 2 * 16384 / 8}});
+  if (!tolerance) MBE_SKIP(mbe::testing::not_measured_on(filesystem));
   const auto table = run_benchmark(dir, "5");
   INFO(table);
-  CHECK(row(table, "MS_SYNC, 1 GiB mapping", 1).bytes_per_byte == row(table, "MS_SYNC", 1).bytes_per_byte);
+  const std::string large = row(table, "MS_SYNC, 1 GiB mapping", 1).bytes_per_byte;
+  const std::string small = row(table, "MS_SYNC", 1).bytes_per_byte;
+  if (large == "n/a" || small == "n/a") MBE_SKIP("no block-device counter for " + dir.path().string());
+  mbe::testing::observe("bytes per byte: 1 GiB mapping, 1 MiB mapping", large + ", " + small);
+  CHECK(std::llabs(std::stoll(large) - std::stoll(small)) <= *tolerance);
 }
 
 TEST_CASE("one stored word in a file written in 1 MiB chunks writes a whole large folio") {
