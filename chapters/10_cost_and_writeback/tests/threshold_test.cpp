@@ -3,12 +3,13 @@
 // the test's own (ext4 on a loop device, chapter 08's tiny filesystem), whose
 // writeback-device ("bdi") limit the test can lower without touching the
 // machine's vm.dirty_* settings: /sys/class/bdi/MAJ:MIN/max_bytes with
-// strict_limit (Linux 6.2+). Needs root.
+// strict_limit (Linux 6.2+). Needs root. And who does the writing.
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <utility>
@@ -101,4 +102,19 @@ TEST_CASE("above its dirty limit a writer is throttled and its data written at o
   // ... and the writer, which makes no system call while storing, slept: the
   // throttle in balance_dirty_pages, reached from the page fault of its stores.
   CHECK(value_of(limited, "voluntary_switches") >= 1);
+}
+
+// The flusher: since Linux 2.6.32 per-device flusher threads replaced pdflush,
+// and since 3.10 they are work items of the "writeback" workqueue (kworkers
+// named ...+flush-MAJ:MIN while they work).
+TEST_CASE("writeback runs in the writeback workqueue and no thread is called pdflush") {
+  CHECK(std::filesystem::exists("/sys/bus/workqueue/devices/writeback"));
+  int pdflush = 0;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
+    std::ifstream comm(entry.path() / "comm");
+    std::string name;
+    if (comm >> name && name.rfind("pdflush", 0) == 0) ++pdflush;
+  }
+  CHECK(pdflush == 0);
 }
