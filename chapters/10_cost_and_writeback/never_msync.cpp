@@ -62,16 +62,19 @@ Counters counters(int fd) {
   return now;
 }
 
-long long milliseconds(const timeval& time) { return time.tv_sec * 1000LL + time.tv_usec / 1000; }
+long long milliseconds(const timeval& time) {
+  return time.tv_sec * 1000LL + time.tv_usec / 1000;
+}
 
 void print_costs(const Counters& before, const Counters& after) {
-  std::printf("device_bytes=%llu device_flushes=%llu minor_faults=%ld voluntary_switches=%ld "
-              "cpu_user_ms=%lld cpu_system_ms=%lld\n",
-              static_cast<unsigned long long>((after.sectors - before.sectors) * mbe::sector_bytes),
-              static_cast<unsigned long long>(after.flushes - before.flushes),
-              after.usage.ru_minflt - before.usage.ru_minflt, after.usage.ru_nvcsw - before.usage.ru_nvcsw,
-              milliseconds(after.usage.ru_utime) - milliseconds(before.usage.ru_utime),
-              milliseconds(after.usage.ru_stime) - milliseconds(before.usage.ru_stime));
+  std::printf(
+      "device_bytes=%llu device_flushes=%llu minor_faults=%ld voluntary_switches=%ld "
+      "cpu_user_ms=%lld cpu_system_ms=%lld\n",
+      static_cast<unsigned long long>((after.sectors - before.sectors) * mbe::sector_bytes),
+      static_cast<unsigned long long>(after.flushes - before.flushes),
+      after.usage.ru_minflt - before.usage.ru_minflt, after.usage.ru_nvcsw - before.usage.ru_nvcsw,
+      milliseconds(after.usage.ru_utime) - milliseconds(before.usage.ru_utime),
+      milliseconds(after.usage.ru_stime) - milliseconds(before.usage.ru_stime));
 }
 
 }  // namespace
@@ -84,7 +87,8 @@ int main(int argc, char** argv) {
   bool once = false;
   if (auto exit_status = mbe::parse_command_line(
           argc, argv, usage, {&path, 1},
-          {mbe::Option::number("--seconds", seconds, 1, 3600), mbe::Option::number("--every-us", every_us, 1, 1'000'000),
+          {mbe::Option::number("--seconds", seconds, 1, 3600),
+           mbe::Option::number("--every-us", every_us, 1, 1'000'000),
            mbe::Option::number("--pages", pages, 1, 1 << 22), mbe::Option::toggle("--once", once)}))
     return *exit_status;
 
@@ -92,7 +96,9 @@ int main(int argc, char** argv) {
     const std::size_t page = mbe::page_size();
     auto file = mbe::MappedFile::create(path, (once ? pages : 1) * page);
     const auto start = Clock::now();
-    const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+    const auto elapsed = [&] {
+      return std::chrono::duration<double>(Clock::now() - start).count();
+    };
 
     if (once) {
       // [threshold]
@@ -100,13 +106,15 @@ int main(int argc, char** argv) {
       std::uint64_t most_dirty = 0;
       for (std::uint64_t i = 0; i < pages; ++i) {
         file.bytes()[i * page] = std::byte{1};
-        if (i % 256 == 255) most_dirty = std::max(most_dirty, mbe::page_cache_state(file.fd()).dirty);
+        if (i % 256 == 255)
+          most_dirty = std::max(most_dirty, mbe::page_cache_state(file.fd()).dirty);
       }
       most_dirty = std::max(most_dirty, mbe::page_cache_state(file.fd()).dirty);
       const auto after = counters(file.fd());
       // [threshold]
       std::printf("stored_pages=%llu store_seconds=%.2f most_dirty_pages=%llu\n",
-                  static_cast<unsigned long long>(pages), elapsed(), static_cast<unsigned long long>(most_dirty));
+                  static_cast<unsigned long long>(pages), elapsed(),
+                  static_cast<unsigned long long>(most_dirty));
       print_costs(before, after);
       return 0;
     }
@@ -128,8 +136,9 @@ int main(int argc, char** argv) {
     }
     const auto after = counters(file.fd());
     // [nonstop]
-    std::printf("seconds=%llu stores=%llu writebacks=%d\n", static_cast<unsigned long long>(seconds),
-                static_cast<unsigned long long>(stores), writebacks);
+    std::printf("seconds=%llu stores=%llu writebacks=%d\n",
+                static_cast<unsigned long long>(seconds), static_cast<unsigned long long>(stores),
+                writebacks);
     print_costs(before, after);
     return 0;
   } catch (const std::exception& error) {

@@ -47,7 +47,8 @@ std::string read_sysfs(const std::string& path) {
 class RestoreLimits {
  public:
   explicit RestoreLimits(std::string bdi)
-      : bdi_(std::move(bdi)), strict_(read_sysfs(bdi_ + "/strict_limit")),
+      : bdi_(std::move(bdi)),
+        strict_(read_sysfs(bdi_ + "/strict_limit")),
         max_ratio_(read_sysfs(bdi_ + "/max_ratio")) {}
   ~RestoreLimits() {
     write_sysfs(bdi_ + "/max_ratio", max_ratio_);  // also resets max_bytes
@@ -62,7 +63,8 @@ class RestoreLimits {
 
 }  // namespace
 
-TEST_CASE("above its dirty limit a writer is throttled and its data written at once whatever its age") {
+TEST_CASE(
+    "above its dirty limit a writer is throttled and its data written at once whatever its age") {
   ScratchDir dir;
   // A 256 MiB ext4 whose image lives on tmpfs: its device is private and fast.
   // (Big enough that ext4 itself does not start writeback to keep space free
@@ -76,8 +78,8 @@ TEST_CASE("above its dirty limit a writer is throttled and its data written at o
     MBE_SKIP("no per-device dirty limit (" + bdi + "/max_bytes and strict_limit: Linux 6.2+)");
   constexpr long long pages = 8192;  // 32 MiB, stored once each, as fast as possible
   const auto store_all = [&](const char* name) {
-    const auto run = run_program({MBE_PROGRAM_NEVER_MSYNC, (disk->root() / name).string(), "--once", "--pages",
-                                  std::to_string(pages)});
+    const auto run = run_program({MBE_PROGRAM_NEVER_MSYNC, (disk->root() / name).string(), "--once",
+                                  "--pages", std::to_string(pages)});
     REQUIRE(run.exited_with(0));
     return run.out;
   };
