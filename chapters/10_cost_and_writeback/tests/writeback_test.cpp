@@ -70,9 +70,11 @@ std::string store_nonstop_without_msync(const std::filesystem::path& directory, 
   INFO(run.out);
   const double stores = value_of(run.out, "stores");
   const double writebacks = value_of(run.out, "writebacks");
-  // Thousands of stores, and the kernel wrote the page about once per expiry
-  // interval: once, or twice if something else (a sync(1), reclaim) wrote it.
-  CHECK(stores >= 1000 * (seconds - 5));
+  // Thousands of stores (fewer than one per millisecond on a busy machine,
+  // whose sleeps run long), and the kernel wrote the page about once per
+  // expiry interval: once, or twice if something else (a sync(1), reclaim)
+  // wrote it.
+  CHECK(stores >= 1000);
   CHECK(writebacks >= 1);
   CHECK(writebacks <= 2);
   // Each writeback re-arms one write-protect fault; there is no other work.
