@@ -12,9 +12,11 @@
 // page in a file written by 1 MiB write()s (folio write amplification).
 //
 // Prints a Markdown table: time per update (stores + call) as min / median /
-// max, the median's ratio to the floor, and device bytes written per byte
-// stored (the least seen over the rounds; the device counter is shared, so a
-// busy machine can only make it larger). Its files are removed at the end.
+// max, the median's ratio to the floor, device bytes written per byte stored
+// and device cache flushes per update (each the least seen over the rounds:
+// the device counters are shared, so a busy machine can only make them
+// larger). Both depend on the filesystem (see the chapter's table). Its files
+// are removed at the end.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -49,6 +51,7 @@ struct Case {
   mbe::MappedFile file;
   std::vector<double> micros;
   std::uint64_t fewest_bytes = UINT64_MAX;
+  std::uint64_t fewest_flushes = UINT64_MAX;
 };
 
 void check(int result, const char* call) {
@@ -99,7 +102,7 @@ int main(int argc, char** argv) {
       for (std::size_t at = 0; at < std::min<std::size_t>(file.size(), 256 * page); at += page)
         file.bytes()[at] = std::byte{1};
       file.sync_or_throw(0, file.size());
-      cases.push_back({std::move(label), persist, pages, std::move(file), {}, UINT64_MAX});
+      cases.push_back({std::move(label), persist, pages, std::move(file), {}, UINT64_MAX, UINT64_MAX});
     };
     add("fdatasync, nothing dirty (floor)", Persist::fdatasync, 0, 1);
     for (const std::size_t pages : {std::size_t{1}, std::size_t{256}}) {
@@ -120,19 +123,24 @@ int main(int argc, char** argv) {
         if (::pwrite(fd, chunk.data(), chunk.size(), at) != static_cast<ssize_t>(chunk.size())) check(-1, "pwrite");
       check(::fsync(fd), "fsync");
       ::close(fd);
-      cases.push_back({"MS_SYNC, file written in 1 MiB chunks", Persist::ms_sync, 1, mbe::MappedFile::open(path), {}, UINT64_MAX});
+      cases.push_back({"MS_SYNC, file written in 1 MiB chunks", Persist::ms_sync, 1, mbe::MappedFile::open(path), {}, UINT64_MAX, UINT64_MAX});
     }
 
     // [rounds]
     for (std::uint64_t round = 0; round < rounds; ++round) {
       for (auto& c : cases) {
-        const auto before = mbe::sectors_written(c.file.fd());
+        const auto sectors_before = mbe::sectors_written(c.file.fd());
+        const auto flushes_before = mbe::flushes_sent(c.file.fd());
         const auto start = std::chrono::steady_clock::now();
         update(c);
         const auto stop = std::chrono::steady_clock::now();
-        const auto after = mbe::sectors_written(c.file.fd());
+        const auto sectors_after = mbe::sectors_written(c.file.fd());
+        const auto flushes_after = mbe::flushes_sent(c.file.fd());
         c.micros.push_back(std::chrono::duration<double, std::micro>(stop - start).count());
-        if (before && after) c.fewest_bytes = std::min(c.fewest_bytes, (*after - *before) * mbe::sector_bytes);
+        if (sectors_before && sectors_after)
+          c.fewest_bytes = std::min(c.fewest_bytes, (*sectors_after - *sectors_before) * mbe::sector_bytes);
+        if (flushes_before && flushes_after)
+          c.fewest_flushes = std::min(c.fewest_flushes, *flushes_after - *flushes_before);
       }
     }
     // [rounds]
@@ -145,16 +153,19 @@ int main(int argc, char** argv) {
   for (auto& c : cases) std::sort(c.micros.begin(), c.micros.end());
   const auto median = [](const std::vector<double>& sorted) { return sorted[sorted.size() / 2]; };
   const double floor = median(cases.front().micros);
-  std::printf("| way to persist | dirty pages | min µs | median µs | max µs | median / floor | device bytes per byte stored |\n");
-  std::printf("|---|---:|---:|---:|---:|---:|---:|\n");
+  std::printf("| way to persist | dirty pages | min µs | median µs | max µs | median / floor "
+              "| device bytes per byte stored | device flushes |\n");
+  std::printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const auto& c : cases) {
     std::string bytes = "n/a";
     if (c.fewest_bytes != UINT64_MAX && c.pages > 0)
       bytes = std::to_string(c.fewest_bytes / (8 * c.pages));
     else if (c.fewest_bytes != UINT64_MAX)
       bytes = std::to_string(c.fewest_bytes) + " bytes in all";
-    std::printf("| %s | %zu | %.1f | %.1f | %.1f | %.1f | %s |\n", c.label.c_str(), c.pages, c.micros.front(),
-                median(c.micros), c.micros.back(), median(c.micros) / floor, bytes.c_str());
+    const std::string flushes = c.fewest_flushes == UINT64_MAX ? "n/a" : std::to_string(c.fewest_flushes);
+    std::printf("| %s | %zu | %.1f | %.1f | %.1f | %.1f | %s | %s |\n", c.label.c_str(), c.pages,
+                c.micros.front(), median(c.micros), c.micros.back(), median(c.micros) / floor, bytes.c_str(),
+                flushes.c_str());
     std::filesystem::remove(c.file.path());
   }
   std::printf("\n%llu interleaved rounds. Time is per update: the stores plus the call.\n",

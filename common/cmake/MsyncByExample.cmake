@@ -10,8 +10,10 @@
 #       -> the chapter's exercise: the check chapters/04_x/exercise/check.cpp
 #          built against solutions/04_x/<file> (tests "ch04/solution/<case>")
 #          and against exercises/04_x/<file> (tests "exercise/ch04/<case>",
-#          for the student, excluded from every preset but "exercises"), and
-#          a test "ch04/the exercise stub fails every check"
+#          for the student, excluded from every preset but "exercises"), a
+#          test "ch04/the exercise stub fails every check", and for each wrong
+#          solution solutions/04_x/wrong/<mistake>.cpp a test "ch04/the wrong
+#          solution <mistake> fails a check" (label wrong)
 #   mbe_tour(ch01 tour.sh)
 #       -> a stop in the tour (target tour) and a test "ch01/tour"
 include_guard(GLOBAL)
@@ -30,6 +32,15 @@ function(mbe_apply_global_flags)
       -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow
       -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
       -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough -Wundef)
+  endif()
+  # g++ 12 with optimisation reports -Wrestrict false positives inside
+  # libstdc++'s own std::string operator+ ("__builtin_memcpy accessing
+  # 9223372036854775810 or more bytes"), a known g++ 12 problem reported by
+  # many projects (googletest issue 4108, dyninst issue 1422). Silenced for
+  # g++ 12 only; every other warning stays an error, and clang keeps it.
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_GREATER_EQUAL 12
+     AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+    add_compile_options(-Wno-restrict)
   endif()
   if(MBE_SANITIZE)
     list(JOIN MBE_SANITIZE "," sanitizers)
@@ -85,37 +96,89 @@ function(mbe_tests label)
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${properties_file}")
 endfunction()
 
-function(mbe_exercise chapter source)
-  get_filename_component(folder "${CMAKE_CURRENT_SOURCE_DIR}" NAME)  # e.g. 04_partial_sync
-  set(check "${CMAKE_CURRENT_SOURCE_DIR}/exercise/check.cpp")
-  foreach(tree solutions exercises)
-    set(target "${chapter}_${tree}_check")
-    add_executable(${target} "${check}" "${MBE_SOURCE_ROOT}/${tree}/${folder}/${source}")
-    target_include_directories(${target} PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}/exercise")
-    target_link_libraries(${target} PRIVATE mbe::common mbe::testing)
-  endforeach()
-  doctest_discover_tests(${chapter}_solutions_check TEST_PREFIX "${chapter}/solution/"
-    WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
-  doctest_discover_tests(${chapter}_exercises_check TEST_PREFIX "exercise/${chapter}/"
-    WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
-  set(properties_file "${CMAKE_CURRENT_BINARY_DIR}/${chapter}_exercise_properties.cmake")
-  file(WRITE "${properties_file}"
-    "if(DEFINED ${chapter}_solutions_check_TESTS)\n"
-    "  set_tests_properties(\${${chapter}_solutions_check_TESTS} PROPERTIES\n"
-    "    LABELS \"${chapter};solution\" SKIP_RETURN_CODE 77 TIMEOUT 600\n"
-    "    ENVIRONMENT \"${MBE_TEST_ENVIRONMENT}\")\n"
-    "endif()\n"
-    "if(DEFINED ${chapter}_exercises_check_TESTS)\n"
-    "  set_tests_properties(\${${chapter}_exercises_check_TESTS} PROPERTIES\n"
-    "    LABELS \"${chapter};exercise\" SKIP_RETURN_CODE 77 TIMEOUT 600\n"
+# What every exercise check links besides mbe::testing: staged hints, the
+# student reporter, errno printing, store-by-store stepping, pretended
+# writeback (common/testing/exercise_check.hpp and the headers beside it).
+function(mbe_add_exercise_support)
+  if(TARGET mbe_exercise_support)
+    return()
+  endif()
+  set(dir "${MBE_SOURCE_ROOT}/common/testing")
+  add_library(mbe_exercise_support STATIC
+    "${dir}/exercise_check.cpp" "${dir}/store_by_store.cpp" "${dir}/pretend_writeback.cpp")
+  target_link_libraries(mbe_exercise_support PUBLIC mbe::testing ${CMAKE_DL_LIBS})
+  # The student's checks and nothing else (cmake --build --preset student;
+  # exercises/check builds one of them), and every proof about the exercises:
+  # solutions, stubs, wrong solutions (the exercises-tsan workflow).
+  add_custom_target(exercise_checks)
+  add_custom_target(exercise_proofs)
+  mbe_tests(common TARGET exercise_support_tests LABELS exercise-support
+    SOURCES "${MBE_SOURCE_ROOT}/common/tests/exercise_support_test.cpp" LIBRARIES mbe_exercise_support)
+  add_dependencies(exercise_proofs exercise_support_tests)
+endfunction()
+
+# The check of one tree's file: an executable from the chapter's check objects
+# and that file, whose tests doctest_discover_tests names <prefix><case>; more
+# arguments are passed to each test run. Called by mbe_exercise only: it uses
+# that function's chapter and properties_file.
+function(mbe_exercise_check target file prefix labels)
+  add_executable(${target} "${file}")
+  target_link_libraries(${target} PRIVATE ${chapter}_exercise_check_objects)
+  doctest_discover_tests(${target} TEST_PREFIX "${prefix}" WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}"
+    EXTRA_ARGS ${ARGN})
+  file(APPEND "${properties_file}"
+    "if(DEFINED ${target}_TESTS)\n"
+    "  set_tests_properties(\${${target}_TESTS} PROPERTIES\n"
+    "    LABELS \"${labels}\" SKIP_RETURN_CODE 77 TIMEOUT 600\n"
     "    ENVIRONMENT \"${MBE_TEST_ENVIRONMENT}\")\n"
     "endif()\n")
+endfunction()
+
+function(mbe_exercise chapter source)
+  get_filename_component(folder "${CMAKE_CURRENT_SOURCE_DIR}" NAME)  # e.g. 04_partial_sync
+  mbe_add_exercise_support()
+  # check.cpp is compiled once and linked with each tree's file.
+  add_library(${chapter}_exercise_check_objects OBJECT "${CMAKE_CURRENT_SOURCE_DIR}/exercise/check.cpp")
+  target_include_directories(${chapter}_exercise_check_objects PUBLIC "${CMAKE_CURRENT_SOURCE_DIR}/exercise")
+  target_link_libraries(${chapter}_exercise_check_objects PUBLIC mbe::common mbe::testing mbe_exercise_support)
+  set(properties_file "${CMAKE_CURRENT_BINARY_DIR}/${chapter}_exercise_properties.cmake")
+  file(WRITE "${properties_file}" "")
+  mbe_exercise_check(${chapter}_solutions_check "${MBE_SOURCE_ROOT}/solutions/${folder}/${source}"
+    "${chapter}/solution/" "${chapter};solution")
+  mbe_exercise_check(${chapter}_exercises_check "${MBE_SOURCE_ROOT}/exercises/${folder}/${source}"
+    "exercise/${chapter}/" "${chapter};exercise" --reporters=mbe_student)  # the student's: no doctest noise
+  add_dependencies(exercise_checks ${chapter}_exercises_check)
+  add_dependencies(exercise_proofs ${chapter}_solutions_check ${chapter}_exercises_check)
+  if(MBE_STUDENT)  # the student's file: warnings shown, never fatal
+    set_target_properties(${chapter}_exercises_check PROPERTIES COMPILE_WARNING_AS_ERROR OFF)
+  endif()
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${properties_file}")
   add_test(NAME "${chapter}/the exercise stub fails every check"
     COMMAND bash "${MBE_SOURCE_ROOT}/common/testing/expect_every_check_fails.sh"
             "$<TARGET_FILE:${chapter}_exercises_check>")
   set_tests_properties("${chapter}/the exercise stub fails every check" PROPERTIES
     LABELS "${chapter};stub" SKIP_RETURN_CODE 77 TIMEOUT 600 ENVIRONMENT "${MBE_TEST_ENVIRONMENT}")
+  # Wrong solutions: solutions/<folder>/wrong/<mistake>.cpp, each the
+  # solution with one classic mistake; each must fail a check whose message
+  # names the mistake (the file's "// Caught by:" line), on every run.
+  set(thread_sanitizer 0)
+  if("thread" IN_LIST MBE_SANITIZE)
+    set(thread_sanitizer 1)
+  endif()
+  file(GLOB wrong_solutions CONFIGURE_DEPENDS "${MBE_SOURCE_ROOT}/solutions/${folder}/wrong/*.cpp")
+  foreach(wrong IN LISTS wrong_solutions)
+    get_filename_component(mistake "${wrong}" NAME_WE)
+    set(target "${chapter}_wrong_${mistake}")
+    add_executable(${target} "${wrong}")
+    target_link_libraries(${target} PRIVATE ${chapter}_exercise_check_objects)
+    add_dependencies(exercise_proofs ${target})
+    set(name "${chapter}/the wrong solution ${mistake} fails a check")
+    add_test(NAME "${name}"
+      COMMAND bash "${MBE_SOURCE_ROOT}/common/testing/expect_the_mistake_caught.sh"
+              "$<TARGET_FILE:${target}>" "${wrong}" ${thread_sanitizer})
+    set_tests_properties("${name}" PROPERTIES
+      LABELS "${chapter};wrong" SKIP_RETURN_CODE 77 TIMEOUT 600 ENVIRONMENT "${MBE_TEST_ENVIRONMENT}")
+  endforeach()
 endfunction()
 
 function(mbe_tour chapter script)

@@ -106,17 +106,17 @@ std::optional<bool> range_sync_covers_whole_file(const Filesystem& filesystem) {
                                         {FilesystemKind::btrfs, true}});
 }
 
-std::optional<std::uint64_t> folio_pages_after_1mib_writes(const Filesystem& filesystem) {
+std::optional<bool> has_large_folios(const Filesystem& filesystem) {
   // Measured on 6.18. ext4 gained large folios for regular files in 6.16; an
   // older ext4 was not measured, so claims about it skip rather than guess.
   const bool ext4_has_large_folios = kernel_version() >= 616;
   if (!ext4_has_large_folios && (filesystem.kind == FilesystemKind::ext4_journal ||
                                  filesystem.kind == FilesystemKind::ext4_no_journal))
     return std::nullopt;
-  return measured_on<std::uint64_t>(filesystem, {{FilesystemKind::ext4_journal, 256},
-                                                 {FilesystemKind::ext4_no_journal, 256},
-                                                 {FilesystemKind::xfs, 256},
-                                                 {FilesystemKind::btrfs, 1}});
+  return measured_on<bool>(filesystem, {{FilesystemKind::ext4_journal, true},
+                                        {FilesystemKind::ext4_no_journal, true},
+                                        {FilesystemKind::xfs, true},
+                                        {FilesystemKind::btrfs, false}});
 }
 
 }  // namespace mbe::testing

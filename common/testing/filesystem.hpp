@@ -68,11 +68,13 @@ int kernel_version();
 /// measured on @p filesystem.
 std::optional<bool> range_sync_covers_whole_file(const Filesystem& filesystem);
 
-/// @brief Pages in one page-cache folio of a file written by 1 MiB `write()`s:
-/// 256 (a 1 MiB large folio) on xfs (large folios since 5.18) and on ext4
-/// since 6.16; 1 on btrfs (which gave its files no large folios on 6.18).
-/// Nothing when not measured on @p filesystem and this kernel.
-std::optional<std::uint64_t> folio_pages_after_1mib_writes(const Filesystem& filesystem);
+/// @brief Whether a file written by large `write()`s gets large folios in the
+/// page cache: yes on xfs (since about 5.18) and on ext4 since 6.16, no on
+/// btrfs (none seen on 6.18). Their size is up to the write's, 256 pages for
+/// 1 MiB writes, and smaller when memory is fragmented: assert "more than one
+/// page", never an exact size. Nothing when not measured on @p filesystem and
+/// this kernel.
+std::optional<bool> has_large_folios(const Filesystem& filesystem);
 
 }  // namespace mbe::testing
 

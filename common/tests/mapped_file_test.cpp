@@ -13,6 +13,7 @@
 #include "msync/errors.hpp"
 #include "msync/mapped_file.hpp"
 #include "msync/page_cache.hpp"
+#include "filesystem.hpp"
 #include "testing.hpp"
 
 using mbe::MappedFile;
@@ -41,9 +42,12 @@ TEST_CASE("page_rounded moves the start down to its page and still covers the la
   CHECK(mbe::page_rounded(0, 0, 4096) == mbe::ByteRange{0, 0});
 }
 
-TEST_CASE("sync of offset 4095 length 2 cleans exactly the two pages it touches") {
+TEST_CASE("sync of offset 4095 length 2 cleans the two pages it touches and beyond them only on btrfs") {
   ScratchDir dir;
   MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  const auto filesystem = mbe::testing::filesystem_of(dir.path());
+  const auto whole_file = mbe::testing::range_sync_covers_whole_file(filesystem);
+  if (!whole_file) MBE_SKIP(mbe::testing::not_measured_on(filesystem));
   const std::size_t page = mbe::page_size();
   auto file = MappedFile::create(dir.file("f"), 4 * page);
   for (std::size_t i = 0; i < 4; ++i) file.bytes()[i * page + 100] = std::byte{1};
@@ -51,7 +55,8 @@ TEST_CASE("sync of offset 4095 length 2 cleans exactly the two pages it touches"
 
   CHECK_FALSE(file.sync(page - 1, 2));  // bytes 4095 and 4096: pages 0 and 1
   CHECK(dirty_pages(file, 0, 2) == 0);
-  CHECK(dirty_pages(file, 2, 2) == 2);
+  mbe::testing::observe("dirty pages left outside the range", dirty_pages(file, 2, 2));
+  CHECK(dirty_pages(file, 2, 2) == (*whole_file ? 0U : 2U));  // btrfs syncs the whole file
   CHECK(mbe::page_cache_state(file.fd()).writeback == 0);  // MS_SYNC waited for the I/O
 }
 

@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <string>
 
+#include "filesystem.hpp"
 #include "testing.hpp"
 
 TEST_CASE("a scratch directory is private and removed afterwards") {
@@ -37,4 +39,21 @@ TEST_CASE("children report their exit code or the signal that killed them") {
   });
   CHECK(killed.signal == SIGKILL);
   CHECK(killed.exit_code == -1);
+}
+
+TEST_CASE("filesystem_of names tmpfs and calls a filesystem it has not measured unmeasured") {
+  const auto shm = mbe::testing::filesystem_of("/dev/shm");
+  CHECK(shm.kind == mbe::testing::FilesystemKind::tmpfs);
+  CHECK(shm.name == "tmpfs");
+  const auto proc = mbe::testing::filesystem_of("/proc");
+  CHECK(proc.kind == mbe::testing::FilesystemKind::unmeasured);
+  CHECK(mbe::testing::not_measured_on(proc).find("unmeasured (type 0x9fa0)") != std::string::npos);
+  CHECK_FALSE(mbe::testing::range_sync_covers_whole_file(proc).has_value());
+}
+
+TEST_CASE("summary_value reads key=value fields and not keys that merely end alike") {
+  const std::string output = "msync_first=0 read_back=X\nother_read_back=1 count=12\n";
+  CHECK(mbe::testing::summary_value(output, "read_back") == "X");
+  CHECK(mbe::testing::summary_value(output, "count") == "12");
+  CHECK(mbe::testing::summary_value(output, "missing").empty());
 }

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <string>
@@ -11,6 +12,7 @@
 #include "msync/device_writes.hpp"
 #include "msync/mapped_file.hpp"
 #include "msync/page_cache.hpp"
+#include "filesystem.hpp"
 #include "testing.hpp"
 
 using mbe::testing::run_program;
@@ -19,6 +21,9 @@ using mbe::testing::ScratchDir;
 TEST_CASE("a 1-byte store dirties a whole large folio in a file filled by 1 MiB writes") {
   ScratchDir dir;
   MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  const auto filesystem = mbe::testing::filesystem_of(dir.path());
+  const auto large_folios = mbe::testing::has_large_folios(filesystem);
+  if (!large_folios) MBE_SKIP(mbe::testing::not_measured_on(filesystem));
   const auto path = dir.file("f");
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   REQUIRE(fd >= 0);
@@ -31,23 +36,46 @@ TEST_CASE("a 1-byte store dirties a whole large folio in a file filled by 1 MiB 
   auto file = mbe::MappedFile::open(path);
   file.bytes()[3 << 20] = std::byte{'x'};  // one byte
   const std::uint64_t dirtied = mbe::page_cache_state(file.fd()).dirty;
-  CHECK(dirtied > 16);  // measured here: 256 pages, a 1 MiB folio
+  mbe::testing::observe("pages dirtied by one byte", dirtied);
+  // ext4 (6.16+), xfs: a large folio — 256 pages (1 MiB) when memory allows,
+  // a power of two either way; btrfs: the one page.
+  if (*large_folios) {
+    CHECK(dirtied > 1);
+    CHECK(dirtied <= 256);
+    CHECK((dirtied & (dirtied - 1)) == 0);
+  } else {
+    CHECK(dirtied == 1);
+  }
   const auto before = mbe::sectors_written(file.fd());
   REQUIRE_FALSE(file.sync(3 << 20, 1));
   const auto after = mbe::sectors_written(file.fd());
   if (!before || !after) MBE_SKIP("no block-device counter for " + dir.path().string());
-  // The counter is device-wide, so other writers can only make the difference larger.
+  // The counter is device-wide: others' writes can only make the difference
+  // larger, so this bound holds on a busy device too. (Chapter 10's benchmark
+  // shows the exact figure on a quiet one.)
   CHECK((*after - *before) * mbe::sector_bytes >= dirtied * mbe::page_size());
 }
 
-TEST_CASE("a 1-byte store dirties one page in a file filled through a mapping") {
+TEST_CASE("a 1-byte store dirties one page in a file filled by single-page faults") {
   ScratchDir dir;
   MBE_REQUIRE_DIRTY_TRACKING(dir.path());
-  auto file = mbe::MappedFile::create(dir.file("f"), std::size_t{8} << 20);
-  for (std::size_t at = 0; at < file.size(); at += mbe::page_size()) file.bytes()[at] = std::byte{1};
-  REQUIRE_FALSE(file.sync_all());
-  file.bytes()[3 << 20] = std::byte{'x'};
-  CHECK(mbe::page_cache_state(file.fd()).dirty == 1);
+  for (const bool random_access : {true, false}) {
+    CAPTURE(random_access);
+    auto file = mbe::MappedFile::create(dir.file(random_access ? "random" : "sequential"),
+                                        std::size_t{8} << 20);
+    // MADV_RANDOM: no fault-time readahead, so each fault brings one page in
+    // a folio of its own. Without it, readahead after the first read-around
+    // brings larger folios (order +2 each time), as many pages as the
+    // device's read_ahead_kb allows: observed, not asserted (it is a property
+    // of the device's readahead setting, not of the filesystem).
+    if (random_access) REQUIRE(::madvise(file.bytes().data(), file.size(), MADV_RANDOM) == 0);
+    for (std::size_t at = 0; at < file.size(); at += mbe::page_size()) file.bytes()[at] = std::byte{1};
+    REQUIRE_FALSE(file.sync_all());
+    file.bytes()[3 << 20] = std::byte{'x'};
+    const std::uint64_t dirty = mbe::page_cache_state(file.fd()).dirty;
+    mbe::testing::observe(random_access ? "dirtied with MADV_RANDOM" : "dirtied with readahead", dirty);
+    if (random_access) CHECK(dirty == 1);
+  }
 }
 
 TEST_CASE("folio_amplification prints the three fills") {

@@ -43,10 +43,10 @@ std::unique_ptr<TinyFilesystem> TinyFilesystem::make(const std::filesystem::path
     why_not = "needs root to loop-mount a tiny filesystem";
     return nullptr;
   }
-  const std::string mkfs = find_tool("mkfs.ext4");
+  const std::string mkfs = find_tool("mkfs." + options.type);
   const std::string mount = find_tool("mount");
   if (mkfs.empty() || mount.empty()) {
-    why_not = "needs mkfs.ext4 (e2fsprogs) and mount (util-linux)";
+    why_not = "needs mkfs." + options.type + " and mount (util-linux)";
     return nullptr;
   }
   if (why_not = enter_private_mount_namespace(); !why_not.empty()) return nullptr;
@@ -74,11 +74,11 @@ std::unique_ptr<TinyFilesystem> TinyFilesystem::make(const std::filesystem::path
     }
     ::close(fd);
   }
-  std::vector<std::string> format = {mkfs, "-q", "-F"};
-  if (!options.journal) format.insert(format.end(), {"-O", "^has_journal"});
+  std::vector<std::string> format = {mkfs, "-q", options.type == "ext4" ? "-F" : "-f"};
+  if (options.type == "ext4" && !options.journal) format.insert(format.end(), {"-O", "^has_journal"});
   format.push_back(image.string());
   if (const auto formatted = mbe::testing::run_program(format); !formatted.exited_with(0)) {
-    why_not = "mkfs.ext4 failed: " + formatted.err;
+    why_not = "mkfs." + options.type + " failed: " + formatted.err;
     return nullptr;
   }
   if (const auto mounted = mbe::testing::run_program({mount, "-o", "loop", image, mount_point});

@@ -1,7 +1,7 @@
-// A tiny ext4 filesystem made for one test: an image file in the test's
+// A tiny filesystem (ext4 by default; xfs or btrfs) made for one test: an image file in the test's
 // scratch directory, loop-mounted in a mount namespace private to the test
 // process (so nobody else sees it, and it vanishes with the process).
-// Needs root, mkfs.ext4 and mount; make() says why when it cannot.
+// Needs root, mkfs.<type> and mount; make() says why when it cannot.
 #pragma once
 
 #include <filesystem>
@@ -13,11 +13,12 @@ namespace ch08::testing {
 class TinyFilesystem {
  public:
   struct Options {
-    std::size_t mib = 8;   ///< image size
-    bool journal = true;   ///< false: mkfs.ext4 -O ^has_journal
+    std::size_t mib = 8;   ///< image size (xfs needs 300, btrfs 114 at least)
+    bool journal = true;   ///< ext4 only; false: mkfs.ext4 -O ^has_journal
     /// > 0: the image lives on a tmpfs of this size, so the *device* runs
     /// out of space below the filesystem and writeback fails with I/O errors.
     std::size_t backing_mib = 0;
+    std::string type = "ext4";  ///< "ext4", "xfs" or "btrfs"
   };
   /// The mounted filesystem, or nullptr with @p why_not set.
   static std::unique_ptr<TinyFilesystem> make(const std::filesystem::path& work_dir,

@@ -1,0 +1,35 @@
+// Wrong solution to exercise 05: the count is published before the entry is filled.
+// Kept so that CI proves the checks catch this classic mistake (ctest -L wrong).
+// Caught by: the count was published before its entry
+#include <atomic>
+#include <span>
+
+#include "exercise.hpp"
+#include "msync/crc32c.hpp"
+
+namespace ex05 {
+namespace {
+std::uint32_t checksum(std::uint64_t value) { return mbe::crc32c(std::as_bytes(std::span(&value, 1))); }
+}  // namespace
+
+void publish(Log& log, std::uint64_t value) {
+  const std::uint32_t index = log.committed;  // only the producer writes it: a plain read is fine
+  // WRONG: a reader can see the new count before the entry under it is filled.
+  std::atomic_ref(log.committed).store(index + 1, std::memory_order_release);
+  log.entries[index] = Entry{value, checksum(value), 0};
+}
+
+std::uint32_t published_count(const Log& log) {
+  // Acquire: pairs with the release store, so the entries below the count are complete.
+  return std::atomic_ref(const_cast<std::uint32_t&>(log.committed)).load(std::memory_order_acquire);
+}
+
+std::uint32_t recover(const Log& log) {
+  const std::uint32_t committed = published_count(log);
+  const std::uint32_t limit = committed < 256 ? committed : 256;  // a corrupt count cannot take us out of the array
+  std::uint32_t valid = 0;
+  while (valid < limit && log.entries[valid].crc == checksum(log.entries[valid].value)) ++valid;
+  return valid;
+}
+
+}  // namespace ex05

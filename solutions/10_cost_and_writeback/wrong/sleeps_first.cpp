@@ -1,0 +1,25 @@
+// Wrong solution to exercise 10: the wait sleeps before its first probe.
+// Kept so that CI proves the checks catch this classic mistake (ctest -L wrong).
+// Caught by: the wait slept before its first probe
+#include <thread>
+
+#include "exercise.hpp"
+#include "msync/page_cache.hpp"
+
+namespace ex10 {
+
+std::error_code wait_until_clean(int fd, std::chrono::milliseconds timeout, std::chrono::milliseconds& waited) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  for (;;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // WRONG: a clean file waits too
+    waited = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+    mbe::PageCacheState state;
+    if (const auto error = mbe::probe_page_cache(fd, 0, 0, state)) return error;
+    if (state.dirty == 0 && state.writeback == 0) return {};  // on its way is not there yet
+    if (waited >= timeout) return std::make_error_code(std::errc::timed_out);
+    std::this_thread::sleep_for(std::min(std::chrono::milliseconds(20), timeout - waited));
+  }
+}
+
+}  // namespace ex10
