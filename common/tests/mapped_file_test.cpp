@@ -8,6 +8,8 @@
 
 #include <cstring>
 
+#include "filesystem.hpp"
+#include "msync/device_writes.hpp"
 #include "msync/errors.hpp"
 #include "msync/mapped_file.hpp"
 #include "msync/page_cache.hpp"
@@ -237,4 +239,23 @@ TEST_CASE("sync_parent_directory succeeds for a created file") {
   ScratchDir dir;
   auto file = MappedFile::create(dir.file("f"), 4096);
   CHECK_FALSE(file.sync_parent_directory());
+}
+
+// Success alone would not tell a real directory sync from a no-op. On ext4 and
+// xfs (journal or not) an fsync of a directory with a new entry sends the
+// device a cache flush: a lower bound, which other programs' I/O on a shared
+// disk cannot break. (That the entry itself is written is chapter 08's rename
+// test, on a device of its own.)
+TEST_CASE("sync_parent_directory sends the device a cache flush for a new entry") {
+  ScratchDir dir;
+  const auto filesystem = mbe::testing::filesystem_of(dir.path());
+  using mbe::testing::FilesystemKind;
+  if (filesystem.kind != FilesystemKind::ext4_journal && filesystem.kind != FilesystemKind::ext4_no_journal &&
+      filesystem.kind != FilesystemKind::xfs)
+    MBE_SKIP(mbe::testing::not_measured_on(filesystem));
+  auto file = MappedFile::create(dir.file("f"), 4096);
+  const auto before = mbe::flushes_sent(file.fd());
+  if (!before) MBE_SKIP("no block-device counters under " + dir.path().string());
+  CHECK_FALSE(file.sync_parent_directory());
+  CHECK(mbe::flushes_sent(file.fd()).value_or(0) >= *before + 1);
 }

@@ -2,7 +2,10 @@
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
+
+#include <vector>
 
 #include "msync/errors.hpp"
 #include "msync/mapped_file.hpp"
@@ -22,6 +25,25 @@ TEST_CASE("the probe counts cached and dirty pages of a byte range") {
   CHECK(mbe::page_cache_state(file.fd(), 3 * page, 4 * page).dirty == 0);
   CHECK(mbe::page_cache_state(file.fd(), 7 * page, 1).dirty == 1);  // any byte of the page
   CHECK(mbe::page_cache_state(file.fd()).cached >= 3);  // plus clean neighbours read in
+}
+
+// mincore(2) answers "is this page in RAM?" — one bit per page, the same for
+// a dirty page and a clean one. Only cachestat tells them apart.
+TEST_CASE("mincore shows a dirty page and a clean page alike where the probe tells them apart") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  const std::size_t page = mbe::page_size();
+  auto file = mbe::MappedFile::create(dir.file("f"), 2 * page);
+  file.bytes()[0] = std::byte{1};
+  file.bytes()[page] = std::byte{1};
+  REQUIRE(::msync(file.bytes().data() + page, page, MS_SYNC) == 0);  // page 1 clean, page 0 dirty
+  std::vector<unsigned char> resident(2);
+  REQUIRE(::mincore(file.bytes().data(), 2 * page, resident.data()) == 0);
+  CHECK((resident[0] & 1) == 1);
+  CHECK((resident[1] & 1) == 1);
+  CHECK(resident[0] == resident[1]);  // nothing else to tell: no dirty bit
+  CHECK(mbe::page_cache_state(file.fd(), 0, page).dirty == 1);
+  CHECK(mbe::page_cache_state(file.fd(), page, page).dirty == 0);
 }
 
 TEST_CASE("the probe reports errors with the call and symbolic errno") {

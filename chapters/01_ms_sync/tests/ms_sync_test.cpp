@@ -2,15 +2,18 @@
 // range, and what it committed is exactly what a fresh process reads.
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
 #include <sys/mman.h>
 
 #include <cstring>
 #include <string>
 
 #include "../state.hpp"
+#include "msync/device_writes.hpp"
 #include "msync/mapped_file.hpp"
 #include "msync/page_cache.hpp"
 #include "testing.hpp"
+#include "tiny_filesystem.hpp"
 
 using mbe::testing::run_program;
 using mbe::testing::ScratchDir;
@@ -38,6 +41,44 @@ TEST_CASE("after msync MS_SYNC the range has no dirty and no writeback page") {
   CHECK(state.dirty == 0);
   CHECK(state.writeback == 0);
   CHECK(state.cached == 64);  // written back, still cached: clean pages
+}
+
+// "No dirty, no writeback page" is not durability: sync_file_range, which
+// waits for the writes but never flushes the device's volatile cache, leaves
+// the same page-cache state. What MS_SYNC adds is the cache flush — counted on
+// a device of the test's own (ext4 without a journal on a loop device,
+// chapter 08's tiny filesystem), where only this test sends anything. That the
+// flush is what survives a power loss is chapter 07's lab.
+TEST_CASE("msync MS_SYNC sends a device cache flush where sync_file_range leaves the same clean pages without one") {
+  ScratchDir dir;
+  CH08_TINY_FILESYSTEM(disk, dir.path(), .mib = 64, .journal = false, .backing_mib = 80);
+  const std::size_t page = mbe::page_size();
+  auto file = mbe::MappedFile::create(disk->root() / "f", 16 * page);
+  REQUIRE(::fsync(file.fd()) == 0);  // the new file's metadata, before counting
+  const auto flushes = [&] { return mbe::flushes_sent(file.fd()).value_or(0); };
+  const auto dirty_all = [&] {
+    for (std::size_t i = 0; i < 16; ++i) file.bytes()[i * page] = std::byte{static_cast<unsigned char>(i + 1)};
+    REQUIRE(mbe::page_cache_state(file.fd()).dirty == 16);
+  };
+  REQUIRE(mbe::flushes_sent(file.fd()).has_value());
+
+  dirty_all();
+  const auto before_range = flushes();
+  REQUIRE(::sync_file_range(file.fd(), 0, 0,
+                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) == 0);
+  const auto after_range = flushes();
+  const auto range_state = mbe::page_cache_state(file.fd());
+  CHECK(range_state.dirty == 0);
+  CHECK(range_state.writeback == 0);
+  CHECK(after_range == before_range);  // written, waited for — and no flush
+
+  dirty_all();
+  const auto before_msync = flushes();
+  REQUIRE(::msync(file.bytes().data(), file.size(), MS_SYNC) == 0);
+  const auto msync_state = mbe::page_cache_state(file.fd());
+  CHECK(msync_state.dirty == 0);
+  CHECK(msync_state.writeback == 0);
+  CHECK(flushes() >= before_msync + 1);  // the difference: a cache flush
 }
 
 TEST_CASE("msync MS_SYNC on a clean range succeeds") {

@@ -4,9 +4,12 @@
 #include <doctest/doctest.h>
 
 #include <signal.h>
+#include <sys/syscall.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -51,6 +54,44 @@ TEST_CASE("a consumer process follows a live producer process to its finish") {
   CHECK(consumer.exited_with(0));
   CHECK(consumer.out == "read 300 records of 64 bytes: all valid; the producer finished\n");
   CHECK(mbe::testing::wait_for(producer).exited_with(0));
+}
+
+// What the previous test cannot see: how the consumer waits and how it maps
+// the file. Watched from outside, in /proc, while it follows a slow producer.
+TEST_CASE("a following consumer maps the stream read-only and sleeps in futex between records") {
+  ScratchDir dir;
+  const auto path = dir.file("stream");
+  const pid_t producer = mbe::testing::spawn_program(
+      {MBE_PROGRAM_RECORD_PRODUCER, path.string(), "--records", "150", "--interval-us", "20000",
+       "--durability", "none"});
+  REQUIRE(mbe::testing::wait_until([&] { return std::filesystem::exists(path); }));
+  const pid_t consumer =
+      mbe::testing::spawn_program({MBE_PROGRAM_RECORD_CONSUMER, path.string(), "--follow"}, dir.file("out"));
+  const std::string proc = "/proc/" + std::to_string(consumer);
+  const auto read_proc = [&](const char* name) {
+    std::ifstream file(proc + "/" + name);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+  };
+  // The stream's line in its memory map: "r--s" — readable, not writable, shared.
+  std::string mapping;
+  CHECK(mbe::testing::wait_until([&] {
+    std::istringstream maps(read_proc("maps"));
+    for (std::string line; std::getline(maps, line);)
+      if (line.size() > path.string().size() && line.ends_with(" " + path.string())) mapping = line;
+    return !mapping.empty();
+  }));
+  INFO("the consumer's mapping of the stream: ", mapping);
+  CHECK(mapping.find(" r--s ") != std::string::npos);
+  // Between records it is blocked in the futex system call (first field of
+  // /proc/PID/syscall), not polling in a sleep.
+  const std::string futex = std::to_string(SYS_futex) + " ";
+  CHECK(mbe::testing::wait_until([&] { return read_proc("syscall").rfind(futex, 0) == 0; }));
+
+  CHECK(mbe::testing::wait_for(producer).exited_with(0));
+  CHECK(mbe::testing::wait_for(consumer).exited_with(0));
+  CHECK(mbe::testing::read_file(dir.file("out")) == "read 150 records of 64 bytes: all valid; the producer finished\n");
 }
 
 TEST_CASE("a follower gives up after its idle timeout when the producer was killed") {

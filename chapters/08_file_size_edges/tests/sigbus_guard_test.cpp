@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <sstream>
 #include <string>
 
 #include "../sigbus_guard.hpp"
@@ -52,4 +54,57 @@ TEST_CASE("the careful guard catches every fault and not only the first") {
     return caught == 100 && inside_ok ? 0 : 3;  // sigsetjmp(…, 1) unblocks SIGBUS each time
   });
   CHECK(child.exited_with(0));
+}
+
+namespace {
+// The compiler's path, or "" (posix_spawn does not search PATH).
+std::string compiler(const char* name) {
+  for (const char* dir : {"/usr/bin/", "/usr/local/bin/", "/bin/"})
+    if (::access((std::string(dir) + name).c_str(), X_OK) == 0) return std::string(dir) + name;
+  return "";
+}
+}  // namespace
+
+// The page says which optimisation levels of which compilers delete the
+// naive guard's arming store. The program above is built with one compiler at
+// -O2; this compiles naive_guard.cpp to assembly with both at every level and
+// looks for the store "guarding = true" (movb $1 into guarding, x86-64).
+TEST_CASE("the naive guard's arming store is deleted by g++ 12 from -O1 and by clang 14 from -O2") {
+#if !defined(__x86_64__)
+  MBE_SKIP("the assembly check reads x86-64 code");
+#endif
+  const auto gxx = compiler("g++");
+  const auto clang = compiler("clang++");
+  if (gxx.empty() || clang.empty()) MBE_SKIP("needs g++ and clang++ at test time");
+  const auto version = [](const std::string& cxx) {
+    return mbe::testing::run_program({cxx, "-dumpversion"}).out;
+  };
+  if (version(gxx).rfind("12", 0) != 0 || version(clang).rfind("14.", 0) != 0)
+    MBE_SKIP("the claim is measured for g++ 12 and clang 14; here g++ " + version(gxx) + " and clang " +
+             version(clang));
+  ScratchDir dir;
+  const auto source = std::filesystem::path(__FILE__).parent_path().parent_path() / "naive_guard.cpp";
+  // One line of assembly "movb $1, <...guarding...>": the store of true.
+  const auto has_arming_store = [](const std::string& assembly) {
+    std::istringstream lines(assembly);
+    for (std::string line; std::getline(lines, line);)
+      if (contains(line, "movb") && contains(line, "$1,") && contains(line, "guarding")) return true;
+    return false;
+  };
+  const auto keeps_the_store = [&](const std::string& cxx, const std::string& level) {
+    const auto assembly = dir.file("naive" + level + ".s");
+    const auto run = mbe::testing::run_program({cxx, "-std=c++20", level, "-S", "-o", assembly.string(),
+                                                "-I", source.parent_path().string(), source.string()});
+    REQUIRE(run.exited_with(0));
+    const auto text = mbe::testing::read_file(assembly);
+    return has_arming_store(text);
+  };
+  CHECK(keeps_the_store(gxx, "-O0"));
+  CHECK_FALSE(keeps_the_store(gxx, "-O1"));
+  CHECK_FALSE(keeps_the_store(gxx, "-O2"));
+  CHECK_FALSE(keeps_the_store(gxx, "-O3"));
+  CHECK(keeps_the_store(clang, "-O0"));
+  CHECK(keeps_the_store(clang, "-O1"));  // clang 14 keeps it at -O1
+  CHECK_FALSE(keeps_the_store(clang, "-O2"));
+  CHECK_FALSE(keeps_the_store(clang, "-O3"));
 }

@@ -3,10 +3,14 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <sstream>
 #include <string>
 
+#include "filesystem.hpp"
 #include "testing.hpp"
+#include "tiny_filesystem.hpp"
 
+using mbe::testing::FilesystemKind;
 using mbe::testing::run_program;
 using mbe::testing::ScratchDir;
 
@@ -32,6 +36,51 @@ std::string why_writeback_is_not_periodic(double& expire_s, double& interval_s) 
   if (expire_s < 15 || expire_s > 40 || interval_s > 10)
     return "the test is written for an expiry of 15-40 s and a flusher interval up to 10 s";
   return "";
+}
+// Whether @p directory is on a loop device: a device made for this test run,
+// whose write and flush counters only this test moves (a shared disk's count
+// everybody's I/O).
+bool on_a_loop_device(const std::filesystem::path& directory) {
+  std::ifstream mountinfo("/proc/self/mountinfo");
+  std::string best_point, best_source;
+  for (std::string line; std::getline(mountinfo, line);) {
+    std::istringstream fields(line);
+    std::string id, parent, device, root, point, field;
+    fields >> id >> parent >> device >> root >> point;
+    while (fields >> field && field != "-") {
+    }
+    std::string type, source;
+    fields >> type >> source;
+    const std::string dir = directory.string() + "/";
+    if (dir.rfind(point == "/" ? point : point + "/", 0) == 0 && point.size() >= best_point.size()) {
+      best_point = point;
+      best_source = source;
+    }
+  }
+  return best_source.rfind("/dev/loop", 0) == 0;
+}
+
+// Runs ch10_never_msync for one expiry interval + one flusher interval + 5 s in
+// @p directory and checks what never syncing cost.
+std::string store_nonstop_without_msync(const std::filesystem::path& directory, double expire, double interval) {
+  const int seconds = static_cast<int>(expire + interval + 5);
+  const auto run = run_program({MBE_PROGRAM_NEVER_MSYNC, (directory / "f").string(), "--seconds",
+                                std::to_string(seconds), "--every-us", "1000"});
+  REQUIRE(run.exited_with(0));
+  INFO(run.out);
+  const double stores = value_of(run.out, "stores");
+  const double writebacks = value_of(run.out, "writebacks");
+  // Thousands of stores (fewer than one per millisecond on a busy machine,
+  // whose sleeps run long), and the kernel wrote the page about once per
+  // expiry interval: once, or twice if something else (a sync(1), reclaim)
+  // wrote it.
+  CHECK(stores >= 1000);
+  CHECK(writebacks >= 1);
+  CHECK(writebacks <= 2);
+  // Each writeback re-arms one write-protect fault; there is no other work.
+  CHECK(value_of(run.out, "store_faults") >= 1);  // the first store's
+  CHECK(value_of(run.out, "store_faults") <= writebacks + 2);
+  return run.out;
 }
 }  // namespace
 
@@ -74,4 +123,56 @@ TEST_CASE("a page rewritten without pause is written back about once per expiry 
   CHECK(value_of(run.out, "writebacks") <= 2);
   // ... but once the file has been dirty for the expiry interval.
   CHECK(value_of(run.out, "first_writeback_s") >= expire - 0.5);
+}
+
+// The seed question, answered with numbers: what does a small struct rewritten
+// nonstop (a store every millisecond) cost the system when nobody syncs it?
+TEST_CASE("a page stored into nonstop without msync is written about once per expiry interval at a cost of kilobytes") {
+  ScratchDir dir;
+  MBE_REQUIRE_DIRTY_TRACKING(dir.path());
+  double expire = 0, interval = 0;
+  if (const auto why_not = why_writeback_is_not_periodic(expire, interval); !why_not.empty()) MBE_SKIP(why_not);
+  const auto filesystem = mbe::testing::filesystem_of(dir.path());
+  const auto out = store_nonstop_without_msync(dir.path(), expire, interval);
+  INFO(filesystem.name, ": ", out);
+  const auto bytes = static_cast<std::uint64_t>(value_of(out, "device_bytes"));
+  const auto flushes = static_cast<std::uint64_t>(value_of(out, "device_flushes"));
+  mbe::testing::observe("nonstop_stores_device_bytes", bytes);
+  mbe::testing::observe("nonstop_stores_device_flushes", flushes);
+  mbe::testing::observe("nonstop_stores_store_faults", static_cast<std::uint64_t>(value_of(out, "store_faults")));
+  // The device counters are the device's: exact only on a device of our own.
+  if (!on_a_loop_device(dir.path())) return;
+  // A few KiB of data and metadata — against 4 KiB and a flush per store had
+  // every store been synced.
+  CHECK(bytes <= 1024 * 1024);
+  // ext4 without a journal: writeback sends no cache flush at all; journaled
+  // ext4: each re-dirtying (mtime) brings a journal commit, with its flush.
+  const auto fewest_flushes = mbe::testing::measured_on<std::uint64_t>(
+      filesystem, {{FilesystemKind::ext4_no_journal, 0}, {FilesystemKind::ext4_journal, 1},
+                   {FilesystemKind::xfs, 0}, {FilesystemKind::btrfs, 0}});
+  const auto most_flushes = mbe::testing::measured_on<std::uint64_t>(
+      filesystem, {{FilesystemKind::ext4_no_journal, 0}, {FilesystemKind::ext4_journal, 20},
+                   {FilesystemKind::xfs, 20}, {FilesystemKind::btrfs, 20}});
+  if (!fewest_flushes || !most_flushes) MBE_SKIP(mbe::testing::not_measured_on(filesystem));
+  CHECK(flushes >= *fewest_flushes);
+  CHECK(flushes <= *most_flushes);
+}
+
+// The same on journaled ext4 (the default of mkfs.ext4, and Debian's and
+// Ubuntu's root filesystem), on a filesystem of the test's own, so that its
+// device counts only this test's I/O.
+TEST_CASE("on journaled ext4 a page stored into nonstop without msync also brings journal commits") {
+  ScratchDir dir;
+  double expire = 0, interval = 0;
+  if (const auto why_not = why_writeback_is_not_periodic(expire, interval); !why_not.empty()) MBE_SKIP(why_not);
+  CH08_TINY_FILESYSTEM(disk, dir.path(), .mib = 64, .journal = true, .backing_mib = 80);
+  const auto out = store_nonstop_without_msync(disk->root(), expire, interval);
+  INFO(out);
+  // The file's page and inode, and journal blocks: tens of KiB, not megabytes.
+  CHECK(value_of(out, "device_bytes") >= 4096);
+  CHECK(value_of(out, "device_bytes") <= 1024 * 1024);
+  // jbd2 commits the mtime change of each re-dirtying (about 5 s later), each
+  // commit with a cache flush: more flushes than writebacks.
+  CHECK(value_of(out, "device_flushes") >= 1);
+  CHECK(value_of(out, "device_flushes") <= 20);
 }
