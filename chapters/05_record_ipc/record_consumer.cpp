@@ -34,10 +34,10 @@ int main(int argc, char** argv) {
            mbe::Option::number("--idle-timeout-ms", idle_timeout_ms, 0, 86'400'000)}))
     return *exit_status;
 
-  std::error_code error;
-  const auto file = mbe::MappedFile::open(path, error, mbe::Access::read_only);
-  if (error) {
-    std::cerr << "ch05_record_consumer: " << path << ": " << mbe::describe_error("open", error) << '\n';
+  mbe::Failure failure;  // names the call that failed: open, fstat, mmap...
+  const auto file = mbe::MappedFile::open(path, failure, mbe::Access::read_only);
+  if (failure) {
+    std::cerr << "ch05_record_consumer: " << path << ": " << failure.describe() << '\n';
     return 1;
   }
   const auto bytes = std::span<const std::byte>(file.bytes());

@@ -29,10 +29,10 @@ int main(int argc, char** argv) {
   const char* path = nullptr;
   if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1})) return *exit_status;
 
-  std::error_code error;
-  const auto file = mbe::MappedFile::open(path, error, mbe::Access::read_only);
-  if (error) {
-    std::cerr << "ch05_record_recover: " << path << ": " << mbe::describe_error("open", error) << '\n';
+  mbe::Failure failure;  // names the call that failed: open, fstat, mmap...
+  const auto file = mbe::MappedFile::open(path, failure, mbe::Access::read_only);
+  if (failure) {
+    std::cerr << "ch05_record_recover: " << path << ": " << failure.describe() << '\n';
     return 1;
   }
   const auto report = ch05::scan_records(file.bytes(), /*look_past_committed=*/true);

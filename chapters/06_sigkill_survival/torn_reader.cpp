@@ -33,10 +33,10 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  std::error_code error;
-  const auto file = mbe::MappedFile::open(path, error, mbe::Access::read_only);
-  if (error) {
-    std::cerr << "ch06_torn_reader: " << path << ": " << mbe::describe_error("open", error) << '\n';
+  mbe::Failure failure;  // names the call that failed: open, fstat, mmap...
+  const auto file = mbe::MappedFile::open(path, failure, mbe::Access::read_only);
+  if (failure) {
+    std::cerr << "ch06_torn_reader: " << path << ": " << failure.describe() << '\n';
     return 1;
   }
   const std::size_t needed = chosen == "naive" ? sizeof(ch06::NaiveState) : sizeof(ch06::CheckedState);
