@@ -24,6 +24,7 @@
 #include "msync/cli.hpp"
 #include "msync/device_writes.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 
 namespace {
 
@@ -46,6 +47,7 @@ std::optional<std::uint64_t> report(const char* step, int fd, std::optional<std:
 }  // namespace
 
 int main(int argc, char** argv) {
+  mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char* operands[2] = {};
   if (auto exit_status = mbe::parse_command_line(argc, argv, usage, operands))
     return *exit_status;
@@ -59,14 +61,19 @@ int main(int argc, char** argv) {
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return mbe::report_errno("open " + temporary, errno);
   auto counted = mbe::sectors_written(fd);
-  if (::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()) || ::fsync(fd) != 0) {
-    const int error = errno;
-    ::unlink(temporary.c_str());  // FILE itself is untouched
-    return mbe::report_errno("write+fsync " + temporary, error);
-  }
+  // Until the rename, FILE is untouched: any failure removes FILE.new and says which call failed.
+  auto give_up = [&](const std::string& call, int error) {
+    ::unlink(temporary.c_str());
+    ::close(fd);
+    return mbe::report_errno(call, error);
+  };
+  const ssize_t written = ::write(fd, text.data(), text.size());
+  if (written != static_cast<ssize_t>(text.size()))  // a short write sets no errno: no space left
+    return give_up("write " + temporary, written < 0 ? errno : ENOSPC);
+  if (::fsync(fd) != 0) return give_up("fsync " + temporary, errno);
   counted = report("1. write + fsync(FILE.new):", fd, counted);
 
-  if (::rename(temporary.c_str(), path.c_str()) != 0) return mbe::report_errno("rename", errno);
+  if (::rename(temporary.c_str(), path.c_str()) != 0) return give_up("rename " + temporary + " " + path, errno);
   counted = report("2. rename over FILE:", fd, counted);
   if (::fsync(fd) != 0) return mbe::report_errno("fsync", errno);
   counted = report("   fsync(FILE) again:", fd, counted);
