@@ -22,6 +22,7 @@
 #include "msync/cli.hpp"
 #include "msync/device_writes.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 #include "msync/mapped_file.hpp"
 #include "msync/page_cache.hpp"
 
@@ -53,6 +54,7 @@ void fill(const std::filesystem::path& path, std::size_t chunk) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char* dir_name = nullptr;
   std::uint64_t tries = 3;
   if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&dir_name, 1},

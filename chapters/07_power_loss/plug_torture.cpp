@@ -17,6 +17,7 @@
 #include "guest_lab.hpp"
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 
 namespace {
 
@@ -30,6 +31,7 @@ constexpr std::string_view usage =
 }  // namespace
 
 int main(int argc, char** argv) {
+  mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char *mode = "ms_sync", *model_text = "both", *guest_dir = MBE_CH07_GUEST_DIR, *work_dir = nullptr;
   std::uint64_t pulls = 20, records = 256, seed = std::random_device{}();
   std::span<const char*> no_operands;

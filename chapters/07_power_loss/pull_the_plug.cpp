@@ -30,6 +30,7 @@
 #include "guest_lab.hpp"
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 
 namespace {
 
@@ -48,6 +49,7 @@ constexpr std::uint64_t unset = UINT64_MAX;
 }  // namespace
 
 int main(int argc, char** argv) {
+  mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char *mode = nullptr, *model_text = "kill", *guest_dir = MBE_CH07_GUEST_DIR, *work_dir = nullptr;
   std::uint64_t records = 256, pull_after_ack = unset, pull_delay_us = unset, seed = std::random_device{}();
   bool guest_writeback = false;

@@ -31,6 +31,7 @@
 #include "msync/cli.hpp"
 #include "msync/device_writes.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 #include "msync/mapped_file.hpp"
 
 namespace {
@@ -83,6 +84,7 @@ void update(Case& c) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char* directory = nullptr;
   std::uint64_t rounds = 30;
   if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&directory, 1},
