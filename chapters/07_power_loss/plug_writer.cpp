@@ -48,11 +48,21 @@ int create_file(const std::string& path, std::size_t size) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return mbe::report_errno("open " + path, errno);
   const std::vector<char> zeros(size, 0);
-  const ssize_t written = ::write(fd, zeros.data(), size);
-  // A short write sets no errno: report it as EIO (no space for the rest), not a stale errno.
-  const int write_error = written < 0 ? errno : EIO;
+  // write() may store less than asked and set no errno: go on until all is
+  // written or a call fails, so that the error reported is that call's
+  // (EFBIG, ENOSPC) and never a stale errno.
+  int write_error = 0;
+  for (std::size_t done = 0; done < size && write_error == 0;) {
+    const ssize_t written = ::write(fd, zeros.data() + done, size - done);
+    if (written > 0)
+      done += static_cast<std::size_t>(written);
+    else if (written == 0)
+      write_error = EIO;
+    else if (errno != EINTR)
+      write_error = errno;
+  }
   int status = 0;
-  if (written != static_cast<ssize_t>(size))
+  if (write_error != 0)
     status = mbe::report_errno("write " + path, write_error);
   else if (::fsync(fd) != 0)
     status = mbe::report_errno("fsync " + path, errno);

@@ -13,6 +13,7 @@
 // though step 1 succeeded. On a quiet device the step-3 figure shows what the
 // file's own fsync left unwritten: after a rename, the directory block.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -57,6 +58,11 @@ int main(int argc, char** argv) {
   const auto slash = path.rfind('/');
   const std::string directory = slash == std::string::npos ? "." : path.substr(0, slash + 1);
 
+  // Replacing is for regular files: a FIFO, socket or device named FILE is left alone.
+  if (struct stat existing {}; ::stat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
+    std::fprintf(stderr, "ch08_replace_durably: %s: not a regular file; nothing replaced\n", path.c_str());
+    return 1;
+  }
   // [replace]
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return mbe::report_errno("open " + temporary, errno);
@@ -67,9 +73,16 @@ int main(int argc, char** argv) {
     ::close(fd);
     return mbe::report_errno(call, error);
   };
-  const ssize_t written = ::write(fd, text.data(), text.size());
-  if (written != static_cast<ssize_t>(text.size()))  // a short write sets no errno: no space left
-    return give_up("write " + temporary, written < 0 ? errno : ENOSPC);
+  // write() may store less than asked: go on, so that a failure is the real errno (EFBIG, ENOSPC).
+  for (std::size_t done = 0; done < text.size();) {
+    const ssize_t written = ::write(fd, text.data() + done, text.size() - done);
+    if (written > 0)
+      done += static_cast<std::size_t>(written);
+    else if (written == 0)
+      return give_up("write " + temporary, EIO);
+    else if (errno != EINTR)
+      return give_up("write " + temporary, errno);
+  }
   if (::fsync(fd) != 0) return give_up("fsync " + temporary, errno);
   counted = report("1. write + fsync(FILE.new):", fd, counted);
 
