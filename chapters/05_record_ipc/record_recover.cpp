@@ -16,6 +16,7 @@
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
 #include "msync/mapped_file.hpp"
+#include "msync/shrink_guard.hpp"
 #include "record_format.hpp"
 
 namespace {
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
     std::cerr << "ch05_record_recover: " << path << ": " << failure.describe() << '\n';
     return 1;
   }
+  mbe::exit_when_shrunk(file, "ch05_record_recover");  // truncated during the scan: a message, not a crash
   const auto report = ch05::scan_records(file.bytes(), /*look_past_committed=*/true);
   if (!report.header_problem.empty()) {
     std::cerr << "ch05_record_recover: " << path << ": " << report.header_problem << '\n';

@@ -62,7 +62,7 @@ TEST_CASE("the consumer and the recovery scan refuse bad files and leave them un
   bad_record[64 + 64 + 30] ^= 0x10;  // a bit of record 1's payload
   const std::vector<BadFile> files{
       {"missing", "", "open: ENOENT (No such file or directory)"},
-      {"empty", "", "open: file is empty: a mapping needs at least one byte (mmap of length 0 is EINVAL)"},
+      {"empty", "", "MappedFile::open: file is empty: a mapping needs at least one byte (mmap of length 0 is EINVAL)"},
       {"short", good.substr(0, 40), "file is too short for a header: 40 bytes, need 64"},
       {"foreign", std::string(400, 'x'), "not a record file (wrong magic number)"},
       {"newer", with_u32(good, 8, 2), "unsupported version 2 (this program reads version 1)"},
