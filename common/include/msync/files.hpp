@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <system_error>
+#include <utility>
 
 #include "msync/errors.hpp"
 
@@ -41,5 +42,27 @@ std::error_code check_file_size_limit(std::uint64_t end_offset) noexcept;
 /// of killing the process. For programs that create or grow files with
 /// system calls of their own; call it first thing in `main`.
 void report_file_size_limit_as_error() noexcept;
+
+/// @brief Removes the file @p path if it is there, ignoring any error: for
+/// cleaning up a program's own temporary files, before or after use. Unlike
+/// `std::filesystem::remove` it never throws, so it cannot replace the error
+/// that made a program give up with a library's text ("filesystem error:
+/// cannot remove"); a real problem with the path shows at the next create,
+/// named by its call.
+void remove_quietly(const std::filesystem::path& path) noexcept;
+
+/// @brief Calls remove_quietly() on @p path when it goes out of scope, by
+/// whatever way out (an early return after an error, an exception): a
+/// program's temporary file is never left behind.
+class RemovedAtScopeExit {
+ public:
+  explicit RemovedAtScopeExit(std::filesystem::path path) : path_(std::move(path)) {}
+  ~RemovedAtScopeExit() { remove_quietly(path_); }
+  RemovedAtScopeExit(const RemovedAtScopeExit&) = delete;
+  RemovedAtScopeExit& operator=(const RemovedAtScopeExit&) = delete;
+
+ private:
+  std::filesystem::path path_;
+};
 
 }  // namespace mbe
