@@ -76,6 +76,8 @@ std::error_code check_file_size_limit(std::uint64_t end_offset) noexcept {
   return {};
 }
 
+void never_create_group_or_world_writable() noexcept { ::umask(::umask(0) | 022); }
+
 void remove_quietly(const std::filesystem::path& path) noexcept { ::unlink(path.c_str()); }
 
 void report_file_size_limit_as_error() noexcept { std::signal(SIGXFSZ, SIG_IGN); }

@@ -43,6 +43,12 @@ std::error_code check_file_size_limit(std::uint64_t end_offset) noexcept;
 /// system calls of their own; call it first thing in `main`.
 void report_file_size_limit_as_error() noexcept;
 
+/// @brief Adds group- and world-write to the process's umask: every file
+/// the program (and any tool it runs) creates is then 0644 at most, even
+/// under `umask 0` — for programs that create files by other means than
+/// MappedFile (std::ofstream, copies, tools such as mkfs).
+void never_create_group_or_world_writable() noexcept;
+
 /// @brief Removes the file @p path if it is there, ignoring any error: for
 /// cleaning up a program's own temporary files, before or after use. Unlike
 /// `std::filesystem::remove` it never throws, so it cannot replace the error
