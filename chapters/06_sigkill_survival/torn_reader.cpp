@@ -14,6 +14,7 @@
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
 #include "msync/mapped_file.hpp"
+#include "msync/shrink_guard.hpp"
 #include "torn_state.hpp"
 
 namespace {
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
     std::cerr << "ch06_torn_reader: " << path << ": " << failure.describe() << '\n';
     return 1;
   }
+  mbe::exit_when_shrunk(file, "ch06_torn_reader");  // truncated meanwhile: a message, not SIGBUS
   const std::size_t needed = chosen == "naive" ? sizeof(ch06::NaiveState) : sizeof(ch06::CheckedState);
   if (file.size() != needed) {
     std::cerr << "ch06_torn_reader: " << path << ": " << file.size() << " bytes, a " << layout
