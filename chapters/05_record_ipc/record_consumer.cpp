@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   // a read past its end ends the program with a message (not a crash), and
   // record size and capacity come from one checked copy of the header, never
   // from the file again, so no rewrite can send a read outside the mapping.
+  // [trusted]
   mbe::exit_when_shrunk(file, "ch05_record_consumer");
   const auto bytes = std::span<const std::byte>(file.bytes());
   ch05::FileHeader trusted{};
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   const auto& header = file.object<ch05::FileHeader>();  // only the counters are read from it
+  // [trusted]
 
   // [consume]
   std::uint64_t seen = 0;
