@@ -33,7 +33,7 @@ mbe::MappedFile create_state_file(const std::filesystem::path& path) {
   state.magic = ch01::state_magic;
   state.version = ch01::state_version;
   file.sync_or_throw(0, sizeof state);
-  if (auto error = file.sync_parent_directory()) throw mbe::Error(mbe::describe_error("fsync", error), error);
+  if (mbe::Failure failure; file.sync_parent_directory(failure)) throw mbe::Error(failure.describe(), failure.error);
   return file;
 }
 }  // namespace

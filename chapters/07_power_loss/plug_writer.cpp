@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
   if (failure) return mbe::report_error(failure.call + " " + path, failure.error);
   std::error_code error;
   // Its name, too, is durable before the first record: a loss afterwards is a record's alone.
-  if ((error = file.sync_parent_directory())) return mbe::report_error("fsync(directory)", error);
+  if (file.sync_parent_directory(failure)) return mbe::report_error(failure.call, failure.error);
   mbe::print_line("READY");
   // [store]
   constexpr std::size_t record_size = sizeof(ch07::PlugRecord);

@@ -228,15 +228,26 @@ void MappedFile::sync_or_throw(std::size_t offset, std::size_t length, SyncMode 
 }
 
 std::error_code MappedFile::sync_parent_directory() const noexcept {
-  if (!is_mapped()) return MappedFileError::not_mapped;
+  Failure failure;
+  return sync_parent_directory(failure);
+}
+
+std::error_code MappedFile::sync_parent_directory(Failure& failure) const noexcept {
+  failure = {};
+  if (!is_mapped()) {
+    failure = fail("MappedFile::sync_parent_directory", MappedFileError::not_mapped);
+    return failure.error;
+  }
   std::filesystem::path directory = path_.parent_path();
   if (directory.empty()) directory = ".";
   const int dir_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd < 0) return last_error();
-  std::error_code error;
-  if (::fsync(dir_fd) != 0) error = last_error();
+  if (dir_fd < 0) {
+    failure = {"open " + directory.string(), last_error()};
+    return failure.error;
+  }
+  if (::fsync(dir_fd) != 0) failure = {"fsync " + directory.string(), last_error()};
   ::close(dir_fd);
-  return error;
+  return failure.error;
 }
 
 }  // namespace mbe

@@ -25,7 +25,7 @@ make_hostile
 hostile=("" /proc/self/status "$scratch/fifo")
 if [[ -c null ]]; then hostile+=("$scratch/null"); else echo "note: mknod not permitted, no device case"; fi
 if [[ -S socket ]]; then hostile+=("$scratch/socket"); else echo "note: no python3, no socket case"; fi
-listing() { ls -la --time-style=+ "$scratch" | sed 1d; }
+listing() { ls -lA --time-style=+ "$scratch" | sed 1d; }  # not ".." (others use its parent)
 before=$(listing)
 
 # Options some programs need before they look at their operands at all.

@@ -195,3 +195,19 @@ TEST_CASE("an empty operand or option value is a usage error") {
   CHECK(parse({"file", "--note", ""}) == 2);
   CHECK(parse({"file", "--note", "x"}) == std::nullopt);
 }
+
+TEST_CASE("sync_parent_directory names the call that failed - open or fsync of the directory") {
+  ScratchDir dir;
+  const auto directory = dir.file("gone");
+  std::filesystem::create_directory(directory);
+  auto file = MappedFile::create(directory / "f", 4096);
+  mbe::Failure failure;
+  CHECK_FALSE(file.sync_parent_directory(failure));
+  CHECK_FALSE(failure);
+  std::filesystem::remove(directory / "f");
+  std::filesystem::remove(directory);  // the mapping lives on; its directory does not
+  CHECK(file.sync_parent_directory(failure) == std::errc::no_such_file_or_directory);
+  CHECK(failure.describe() == "open " + directory.string() + ": ENOENT (No such file or directory)");
+  CHECK(MappedFile().sync_parent_directory(failure) == MappedFileError::not_mapped);
+  CHECK(failure.call == "MappedFile::sync_parent_directory");
+}

@@ -175,6 +175,9 @@ class MappedFile {
   /// `msync`/`fsync` of the file are not required to write it, and after a
   /// rename they do not (chapter 08 measures it).
   std::error_code sync_parent_directory() const noexcept;
+  /// @brief sync_parent_directory() that also says which call failed:
+  /// `open DIR` or `fsync DIR` (the error is also returned).
+  std::error_code sync_parent_directory(Failure& failure) const noexcept;
 
  private:
   MappedFile(std::filesystem::path path, int fd, std::byte* data, std::size_t size,
