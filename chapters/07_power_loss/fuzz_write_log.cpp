@@ -53,11 +53,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   ch07::ReplaySummary summary;
   std::string error;
-  const bool ok = ch07::replay_to_last_flush("/proc/self/fd/" + std::to_string(log_fd),
-                                             "/proc/self/fd/" + std::to_string(image_fd), summary, error);
+  const bool ok =
+      ch07::replay_to_last_flush("/proc/self/fd/" + std::to_string(log_fd),
+                                 "/proc/self/fd/" + std::to_string(image_fd), summary, error);
   const std::string image = contents(image_fd);
   if (image.size() != image_size) __builtin_trap();  // never written past the disk's end
-  if (!ok && (error.empty() || image != blank)) __builtin_trap();  // refused: untouched, and says why
+  if (!ok && (error.empty() || image != blank))
+    __builtin_trap();  // refused: untouched, and says why
   if (ok && summary.flushes > summary.entries) __builtin_trap();
   return 0;
 }

@@ -46,7 +46,8 @@ int refuse(Failure& failure, const char* call, std::error_code error, int fd = -
 
 }  // namespace
 
-int open_regular_file(const std::filesystem::path& path, int access_flags, Failure& failure) noexcept {
+int open_regular_file(const std::filesystem::path& path, int access_flags,
+                      Failure& failure) noexcept {
   failure = {};
   // A look before the open, so that a FIFO or a device is never even opened;
   // the fstat below closes the race with a file swapped in between.
@@ -56,7 +57,8 @@ int open_regular_file(const std::filesystem::path& path, int access_flags, Failu
   const int fd = ::open(path.c_str(), access_flags | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) return refuse(failure, "open", last_error());
   if (::fstat(fd, &status) != 0) return refuse(failure, "fstat", last_error(), fd);
-  if (!S_ISREG(status.st_mode)) return refuse(failure, "open", MappedFileError::not_a_regular_file, fd);
+  if (!S_ISREG(status.st_mode))
+    return refuse(failure, "open", MappedFileError::not_a_regular_file, fd);
   struct statfs filesystem {};
   if (::fstatfs(fd, &filesystem) != 0) return refuse(failure, "fstatfs", last_error(), fd);
   if (is_pseudo_filesystem(static_cast<std::int64_t>(filesystem.f_type)))
@@ -76,10 +78,16 @@ std::error_code check_file_size_limit(std::uint64_t end_offset) noexcept {
   return {};
 }
 
-void never_create_group_or_world_writable() noexcept { ::umask(::umask(0) | 022); }
+void never_create_group_or_world_writable() noexcept {
+  ::umask(::umask(0) | 022);
+}
 
-void remove_quietly(const std::filesystem::path& path) noexcept { ::unlink(path.c_str()); }
+void remove_quietly(const std::filesystem::path& path) noexcept {
+  ::unlink(path.c_str());
+}
 
-void report_file_size_limit_as_error() noexcept { std::signal(SIGXFSZ, SIG_IGN); }
+void report_file_size_limit_as_error() noexcept {
+  std::signal(SIGXFSZ, SIG_IGN);
+}
 
 }  // namespace mbe

@@ -29,7 +29,8 @@ using mbe::testing::ScratchDir;
 
 namespace {
 
-// Runs @p body in a child that SIGALRM kills after 5 s: a hang fails the check instead of the suite.
+// Runs @p body in a child that SIGALRM kills after 5 s: a hang fails the check instead of the
+// suite.
 mbe::testing::ProcessResult within_five_seconds(const std::function<int()>& body) {
   return mbe::testing::run_in_child([&] {
     ::alarm(5);
@@ -70,7 +71,8 @@ TEST_CASE("a FIFO is refused at once - never waited on for a writer") {
   const auto result = within_five_seconds(
       [&] { return refused(fifo, MappedFileError::not_a_regular_file, "open"); });
   CHECK(result.exited_with(0));  // SIGALRM here would mean: blocked in open
-  CHECK(mbe::describe_error("open", MappedFileError::not_a_regular_file) == "open: not a regular file");
+  CHECK(mbe::describe_error("open", MappedFileError::not_a_regular_file) ==
+        "open: not a regular file");
 }
 
 TEST_CASE("a socket and character devices are refused as not regular files") {
@@ -83,14 +85,16 @@ TEST_CASE("a socket and character devices are refused as not regular files") {
   REQUIRE(socket_path.string().size() < sizeof address.sun_path);
   std::strcpy(address.sun_path, socket_path.c_str());
   REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  CHECK(within_five_seconds([&] { return refused(socket_path, MappedFileError::not_a_regular_file, "open"); })
-            .exited_with(0));
+  CHECK(within_five_seconds([&] {
+          return refused(socket_path, MappedFileError::not_a_regular_file, "open");
+        }).exited_with(0));
   ::close(listener);
   for (const char* device : {"/dev/null", "/dev/zero", "/dev/tty"}) {
     if (!std::filesystem::exists(device)) continue;
     CAPTURE(device);
-    CHECK(within_five_seconds([&] { return refused(device, MappedFileError::not_a_regular_file, "open"); })
-              .exited_with(0));
+    CHECK(within_five_seconds([&] {
+            return refused(device, MappedFileError::not_a_regular_file, "open");
+          }).exited_with(0));
   }
 }
 
@@ -99,8 +103,10 @@ TEST_CASE("procfs and sysfs files are refused - their size and contents are made
   CHECK(refused("/proc/self/cmdline", MappedFileError::pseudo_file, "open") == 0);
   if (!std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled"))
     MBE_SKIP("no sysfs file /sys/kernel/mm/transparent_hugepage/enabled here");
-  CHECK(refused("/sys/kernel/mm/transparent_hugepage/enabled", MappedFileError::pseudo_file, "open") == 0);
-  CHECK(mbe::describe_error("open", MappedFileError::pseudo_file).starts_with("open: a procfs or sysfs file"));
+  CHECK(refused("/sys/kernel/mm/transparent_hugepage/enabled", MappedFileError::pseudo_file,
+                "open") == 0);
+  CHECK(mbe::describe_error("open", MappedFileError::pseudo_file)
+            .starts_with("open: a procfs or sysfs file"));
 }
 
 TEST_CASE("a directory and an empty path are refused naming the call") {
@@ -162,12 +168,14 @@ TEST_CASE("a size over RLIMIT_FSIZE is an EFBIG error naming ftruncate and leave
     const rlimit limit{65536, 65536};
     if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) return 20;
     mbe::Failure failure;
-    if (MappedFile::create(path, 65536, failure).is_mapped() == false) return 21;  // at the limit: fine
+    if (MappedFile::create(path, 65536, failure).is_mapped() == false)
+      return 21;  // at the limit: fine
     if (::unlink(path.c_str()) != 0) return 22;
     if (MappedFile::create(path, 65537, failure).is_mapped()) return 23;
     if (failure.describe() != "ftruncate: EFBIG (File too large)") return 24;
     if (std::filesystem::exists(path)) return 25;
-    if (mbe::check_file_size_limit(65536) || mbe::check_file_size_limit(65537) != std::errc::file_too_large)
+    if (mbe::check_file_size_limit(65536) ||
+        mbe::check_file_size_limit(65537) != std::errc::file_too_large)
       return 26;
     // A program's own ftruncate: EFBIG once SIGXFSZ is ignored, instead of a death.
     mbe::report_file_size_limit_as_error();
@@ -207,7 +215,8 @@ TEST_CASE("sync_parent_directory names the call that failed - open or fsync of t
   std::filesystem::remove(directory / "f");
   std::filesystem::remove(directory);  // the mapping lives on; its directory does not
   CHECK(file.sync_parent_directory(failure) == std::errc::no_such_file_or_directory);
-  CHECK(failure.describe() == "open " + directory.string() + ": ENOENT (No such file or directory)");
+  CHECK(failure.describe() ==
+        "open " + directory.string() + ": ENOENT (No such file or directory)");
   CHECK(MappedFile().sync_parent_directory(failure) == MappedFileError::not_mapped);
   CHECK(failure.call == "MappedFile::sync_parent_directory");
 }

@@ -4,8 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
-#include <filesystem>
 #include <cstring>
+#include <filesystem>
 #include <string>
 
 #include "../state.hpp"
@@ -28,7 +28,9 @@ std::string state_bytes(std::uint64_t counter, std::uint64_t commits) {
 }
 }  // namespace
 
-TEST_CASE("commit_state refuses a counter or commit count that would overflow and leaves the file unchanged") {
+TEST_CASE(
+    "commit_state refuses a counter or commit count that would overflow and leaves the file "
+    "unchanged") {
   ScratchDir dir;
   const auto path = dir.file("state");
   struct Case {

@@ -25,7 +25,8 @@ namespace {
 
 // What a hostile (or buggy) second writer does to the header: change it as
 // told, then publish as a producer would, so that a follower wakes at once.
-void rewrite_header(const std::filesystem::path& path, const std::function<void(ch05::FileHeader&)>& change) {
+void rewrite_header(const std::filesystem::path& path,
+                    const std::function<void(ch05::FileHeader&)>& change) {
   auto file = mbe::MappedFile::open(path);
   auto& header = file.object<ch05::FileHeader>();
   change(header);
@@ -43,16 +44,18 @@ pid_t follow_two_records(const ScratchDir& dir, std::uint32_t record_size) {
   auto producer = ch05::RecordProducer::create(dir.file("stream.rec"), options);
   producer.append();
   producer.append();
-  const pid_t consumer = mbe::testing::spawn_program(
-      {MBE_PROGRAM_RECORD_CONSUMER, dir.file("stream.rec").string(), "--follow", "--print",
-       "--idle-timeout-ms", "20000"},
-      dir.file("consumer.out"));
+  const pid_t consumer =
+      mbe::testing::spawn_program({MBE_PROGRAM_RECORD_CONSUMER, dir.file("stream.rec").string(),
+                                   "--follow", "--print", "--idle-timeout-ms", "20000"},
+                                  dir.file("consumer.out"));
   REQUIRE(mbe::testing::wait_until(
       [&] { return contains(mbe::testing::read_file(dir.file("consumer.out")), "record 1 ok"); }));
   return consumer;
 }
 
-std::string consumer_output(const ScratchDir& dir) { return mbe::testing::read_file(dir.file("consumer.out")); }
+std::string consumer_output(const ScratchDir& dir) {
+  return mbe::testing::read_file(dir.file("consumer.out"));
+}
 
 }  // namespace
 
@@ -72,7 +75,8 @@ TEST_CASE("a follower whose file shrinks under it ends with a message and status
   CHECK_FALSE(contains(output, "record 2"));
 }
 
-TEST_CASE("a follower whose header's record size is rewritten stops - never reads with the new size") {
+TEST_CASE(
+    "a follower whose header's record size is rewritten stops - never reads with the new size") {
   ScratchDir dir;
   const pid_t consumer = follow_two_records(dir, 64);
   // A consistent header (valid checksum) with records of 1 MiB: read with it,
@@ -87,7 +91,8 @@ TEST_CASE("a follower whose header's record size is rewritten stops - never read
   CHECK(result.signal == 0);
   CHECK(result.exited_with(1));
   const auto output = consumer_output(dir);
-  CHECK(contains(output, "the header was rewritten while the file was being read (record size 64 -> 1048576"));
+  CHECK(contains(
+      output, "the header was rewritten while the file was being read (record size 64 -> 1048576"));
   CHECK_FALSE(contains(output, "record 2"));
 }
 
@@ -136,7 +141,8 @@ TEST_CASE("the recovery scan uses the header it checked - a forged record size c
   std::memcpy(bytes.data() + offsetof(ch05::FileHeader, header_crc), &forged.header_crc, 4);
   std::vector<std::uint64_t> aligned((bytes.size() + 7) / 8);
   std::memcpy(aligned.data(), bytes.data(), bytes.size());
-  const auto report = ch05::scan_records(std::as_bytes(std::span(aligned)).first(bytes.size()), true);
+  const auto report =
+      ch05::scan_records(std::as_bytes(std::span(aligned)).first(bytes.size()), true);
   CHECK(contains(report.header_problem, "file is shorter than its header says"));
   CHECK(report.valid == 0);
 }

@@ -18,7 +18,8 @@ namespace {
 
 // A --bin directory holding @p producer and @p recover as shell scripts, or,
 // where a script is empty, the real program.
-std::filesystem::path fake_bin(const ScratchDir& dir, const std::string& producer, const std::string& recover) {
+std::filesystem::path fake_bin(const ScratchDir& dir, const std::string& producer,
+                               const std::string& recover) {
   const auto bin = dir.file("bin");
   std::filesystem::create_directory(bin);
   const auto real = std::filesystem::path(MBE_PROGRAM_SIGKILL_TORTURE).parent_path();
@@ -39,8 +40,8 @@ std::filesystem::path fake_bin(const ScratchDir& dir, const std::string& produce
 
 TEST_CASE("the torture refuses a record size its producer would refuse") {
   ScratchDir dir;
-  const auto result =
-      run_program({MBE_PROGRAM_SIGKILL_TORTURE, "--kills", "3", "--record-size", "36", "--dir", dir.path().string()});
+  const auto result = run_program({MBE_PROGRAM_SIGKILL_TORTURE, "--kills", "3", "--record-size",
+                                   "36", "--dir", dir.path().string()});
   CHECK(result.exited_with(2));
   CHECK(contains(result.err, "--record-size: record size 36 is not a multiple of 8"));
   CHECK(result.out.empty());  // no summary line that could read as a pass
@@ -49,10 +50,11 @@ TEST_CASE("the torture refuses a record size its producer would refuse") {
 TEST_CASE("a producer that exits with an error instead of being killed fails the torture") {
   ScratchDir dir;
   const auto bin = fake_bin(dir, "echo 'cannot create the file' >&2; exit 1", "");
-  const auto result = run_program({MBE_PROGRAM_SIGKILL_TORTURE, "--kills", "3", "--max-delay-us", "100000",
-                                   "--dir", dir.path().string(), "--bin", bin.string()});
+  const auto result = run_program({MBE_PROGRAM_SIGKILL_TORTURE, "--kills", "3", "--max-delay-us",
+                                   "100000", "--dir", dir.path().string(), "--bin", bin.string()});
   CHECK(result.exited_with(1));
-  CHECK(contains(result.err, "ch05_record_producer ended with exit status 1 instead of being killed"));
+  CHECK(contains(result.err,
+                 "ch05_record_producer ended with exit status 1 instead of being killed"));
   CHECK(contains(result.err, "cannot create the file"));
   CHECK_FALSE(contains(result.out, "lost=0"));
 }
@@ -60,8 +62,8 @@ TEST_CASE("a producer that exits with an error instead of being killed fails the
 TEST_CASE("a recovery scan that crashes fails the torture") {
   ScratchDir dir;
   const auto bin = fake_bin(dir, "", "kill -SEGV $$");
-  const auto result = run_program({MBE_PROGRAM_SIGKILL_TORTURE, "--kills", "3", "--dir", dir.path().string(),
-                                   "--bin", bin.string()});
+  const auto result = run_program({MBE_PROGRAM_SIGKILL_TORTURE, "--kills", "3", "--dir",
+                                   dir.path().string(), "--bin", bin.string()});
   CHECK(result.exited_with(1));
   CHECK(contains(result.err, "ch05_record_recover ended with signal 11"));
   CHECK_FALSE(contains(result.out, "lost=0"));
@@ -70,8 +72,8 @@ TEST_CASE("a recovery scan that crashes fails the torture") {
 TEST_CASE("a torture in which no round reached a record file fails - it tested nothing") {
   ScratchDir dir;
   const auto bin = fake_bin(dir, "exec sleep 30", "");  // never creates a file; killed every round
-  const auto result = run_program({MBE_PROGRAM_SIGKILL_TORTURE, "--kills", "2", "--max-delay-us", "0",
-                                   "--dir", dir.path().string(), "--bin", bin.string()});
+  const auto result = run_program({MBE_PROGRAM_SIGKILL_TORTURE, "--kills", "2", "--max-delay-us",
+                                   "0", "--dir", dir.path().string(), "--bin", bin.string()});
   CHECK(result.exited_with(1));
   CHECK(contains(result.err, "no round got as far as a record file: nothing was tested"));
 }

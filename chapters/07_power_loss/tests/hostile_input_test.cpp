@@ -61,7 +61,8 @@ Replay replay(const std::string& log) {
 TEST_CASE("replay refuses a sector number whose byte offset overflows and writes nothing") {
   // (2^64 / 512) + 1 sectors: times 512 it wraps to byte 512 - a write into sector 1.
   const std::uint64_t wrapping = (UINT64_MAX / sector) + 2;
-  const auto result = replay(log_of(4, entry(0, 0, 'a') + entry(wrapping, 0, 'z') + entry(0, ch07::write_log_flush, 0) +
+  const auto result = replay(log_of(4, entry(0, 0, 'a') + entry(wrapping, 0, 'z') +
+                                           entry(0, ch07::write_log_flush, 0) +
                                            entry(0, ch07::write_log_flush, 0)));
   CHECK_FALSE(result.ok);
   CHECK(contains(result.error, "entry 1 writes sectors " + std::to_string(wrapping)));
@@ -69,7 +70,8 @@ TEST_CASE("replay refuses a sector number whose byte offset overflows and writes
 }
 
 TEST_CASE("replay refuses a write past the end of the image and writes nothing") {
-  const auto result = replay(log_of(3, entry(0, 0, 'a') + entry(8, 0, 'z') + entry(0, ch07::write_log_flush, 0)));
+  const auto result =
+      replay(log_of(3, entry(0, 0, 'a') + entry(8, 0, 'z') + entry(0, ch07::write_log_flush, 0)));
   CHECK_FALSE(result.ok);
   CHECK(contains(result.error, "past the end of"));
   CHECK(contains(result.error, "(8 sectors)"));
@@ -80,7 +82,8 @@ TEST_CASE("replay refuses a write past the end of the image and writes nothing")
 TEST_CASE("replay accepts a write that ends exactly at the end of the image") {
   const auto result = replay(log_of(2, entry(7, 0, 'z') + entry(0, ch07::write_log_flush, 0)));
   CHECK(result.ok);
-  CHECK(result.disk.substr(7 * sector) == std::string(sector, 'z'));  // the last sector, flushed: kept
+  CHECK(result.disk.substr(7 * sector) ==
+        std::string(sector, 'z'));  // the last sector, flushed: kept
   CHECK(result.disk.size() == 8 * sector);
 }
 
@@ -89,10 +92,12 @@ TEST_CASE("the replay program refuses a FIFO as its log or image at once") {
   REQUIRE(::mkfifo(dir.file("fifo").c_str(), 0600) == 0);
   mbe::testing::write_file(dir.file("disk"), blank_disk);
   mbe::testing::write_file(dir.file("log"), log_of(0, ""));
-  const auto as_log = run_program({MBE_PROGRAM_REPLAY_TO_FLUSH, dir.file("fifo").string(), dir.file("disk").string()});
+  const auto as_log = run_program(
+      {MBE_PROGRAM_REPLAY_TO_FLUSH, dir.file("fifo").string(), dir.file("disk").string()});
   CHECK(as_log.exited_with(1));
   CHECK(contains(as_log.err, "open " + dir.file("fifo").string() + ": not a regular file"));
-  const auto as_image = run_program({MBE_PROGRAM_REPLAY_TO_FLUSH, dir.file("log").string(), dir.file("fifo").string()});
+  const auto as_image = run_program(
+      {MBE_PROGRAM_REPLAY_TO_FLUSH, dir.file("log").string(), dir.file("fifo").string()});
   CHECK(as_image.exited_with(1));
   CHECK(contains(as_image.err, "open " + dir.file("fifo").string() + ": not a regular file"));
 }
@@ -102,8 +107,8 @@ TEST_CASE("the writer under a file-size limit reports EFBIG and leaves no half-w
   ScratchDir dir;
   const auto file = dir.file("records");
   // 1024 records of 64 bytes = 64 KiB, under a limit of 4 KiB.
-  const auto result = run_program({"/usr/bin/prlimit", "--fsize=4096", MBE_PROGRAM_PLUG_WRITER, "--mode", "ms_sync",
-                                   "--records", "1024", file.string()});
+  const auto result = run_program({"/usr/bin/prlimit", "--fsize=4096", MBE_PROGRAM_PLUG_WRITER,
+                                   "--mode", "ms_sync", "--records", "1024", file.string()});
   CHECK(result.signal == 0);
   CHECK(result.exited_with(1));  // not 128 + SIGXFSZ
   CHECK(result.err == "write " + file.string() + ": EFBIG (File too large)\n");

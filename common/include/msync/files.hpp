@@ -29,7 +29,8 @@ namespace mbe {
 ///
 /// The file is opened with `O_NONBLOCK | O_NOCTTY` and checked with `fstat`
 /// before anything else is done with it; `O_NONBLOCK` is then cleared.
-int open_regular_file(const std::filesystem::path& path, int access_flags, Failure& failure) noexcept;
+int open_regular_file(const std::filesystem::path& path, int access_flags,
+                      Failure& failure) noexcept;
 
 /// @brief `EFBIG` when a file may not reach @p end_offset bytes under the
 /// process's `RLIMIT_FSIZE` (or `off_t`), else empty. Check before
