@@ -33,7 +33,8 @@ mbe::MappedFile create_state_file(const std::filesystem::path& path) {
   state.magic = ch01::state_magic;
   state.version = ch01::state_version;
   file.sync_or_throw(0, sizeof state);
-  if (mbe::Failure failure; file.sync_parent_directory(failure)) throw mbe::Error(failure.describe(), failure.error);
+  if (mbe::Failure failure; file.sync_parent_directory(failure))
+    throw mbe::Error(failure.describe(), failure.error);
   return file;
 }
 }  // namespace
@@ -60,9 +61,11 @@ int main(int argc, char** argv) {
       return 1;
     }
     // Numbers read from a file are checked before they are used: no silent wrap-around.
-    if (const auto& now = file.object<ch01::AppState>(); now.counter > UINT64_MAX - add || now.commits == UINT64_MAX) {
-      std::cerr << "ch01_commit_state: " << path << ": the counter (" << now.counter << ") or the commit count ("
-                << now.commits << ") would overflow; the file was not changed\n";
+    if (const auto& now = file.object<ch01::AppState>();
+        now.counter > UINT64_MAX - add || now.commits == UINT64_MAX) {
+      std::cerr << "ch01_commit_state: " << path << ": the counter (" << now.counter
+                << ") or the commit count (" << now.commits
+                << ") would overflow; the file was not changed\n";
       return 1;
     }
     // [commit]

@@ -45,7 +45,8 @@ void fill(const std::filesystem::path& path, std::size_t chunk) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) throw mbe::Error(mbe::describe_error("open", mbe::last_error()), mbe::last_error());
   const std::vector<char> buffer(chunk, 'w');
-  std::error_code error;  // the call's own errno; a short write sets none (ENOSPC: no room for the rest)
+  // The failed call's own errno; a short write sets none (ENOSPC: no room for the rest).
+  std::error_code error;
   const char* failed = nullptr;
   for (std::size_t at = 0; at < file_size && failed == nullptr; at += chunk) {
     const ssize_t written = ::pwrite(fd, buffer.data(), chunk, static_cast<off_t>(at));

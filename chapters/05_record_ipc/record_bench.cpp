@@ -48,7 +48,8 @@ double percentile(std::vector<double> values, double fraction) {
 // It succeeds only when it saw the producer finish after all @p records: a
 // consumer that gave up (no record for 30 s) or met a bad file fails the run,
 // it does not report the latencies of the records it happened to see.
-[[noreturn]] void consume(const std::filesystem::path& path, std::uint32_t records, int result_pipe) {
+[[noreturn]] void consume(const std::filesystem::path& path, std::uint32_t records,
+                          int result_pipe) {
   std::vector<double> ages_us;
   mbe::Failure failure;
   const auto file = mbe::MappedFile::open(path, failure, mbe::Access::read_only);
@@ -65,10 +66,12 @@ double percentile(std::vector<double> values, double fraction) {
     while ((result = ch05::wait_for_records(header, seen, std::chrono::seconds(30))) ==
            ch05::WaitResult::more_records) {
       const auto now = ch05::monotonic_ns();
-      const auto committed = std::min<std::uint64_t>(ch05::load_committed(header), trusted.capacity);
+      const auto committed =
+          std::min<std::uint64_t>(ch05::load_committed(header), trusted.capacity);
       for (; seen < committed; ++seen) {
         ch05::RecordHeader record{};
-        std::memcpy(&record, file.bytes().data() + ch05::record_offset(seen, trusted.record_size), sizeof record);
+        std::memcpy(&record, file.bytes().data() + ch05::record_offset(seen, trusted.record_size),
+                    sizeof record);
         ages_us.push_back(static_cast<double>(now - record.written_ns) / 1000.0);
       }
     }
@@ -84,7 +87,7 @@ RunResult run_once(const std::filesystem::path& path, ch05::Durability durabilit
   options.capacity = records;
   options.durability = durability;
   auto producer = ch05::RecordProducer::create(path, options);
-  // Ours now: removed on every path out, failures included (unlink cannot throw over the first error).
+  // Ours now: removed on every path out, failures included (unlink cannot throw).
   struct RemoveWhenDone {
     const std::filesystem::path& path;
     ~RemoveWhenDone() { ::unlink(path.c_str()); }
@@ -107,8 +110,8 @@ RunResult run_once(const std::filesystem::path& path, ch05::Durability durabilit
   int status = 0;
   ::waitpid(child, &status, 0);
   if (!received || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw std::runtime_error("the consumer process failed: it did not see all " + std::to_string(records) +
-                             " records and the finish");
+    throw std::runtime_error("the consumer process failed: it did not see all " +
+                             std::to_string(records) + " records and the finish");
   return result;
 }
 

@@ -71,7 +71,8 @@ int main(int argc, char** argv) {
       return 1;
     }
     for (; seen < committed; ++seen) {  // never past the counter: those bytes may be half-written
-      const auto slot = bytes.subspan(ch05::record_offset(seen, trusted.record_size), trusted.record_size);
+      const auto slot =
+          bytes.subspan(ch05::record_offset(seen, trusted.record_size), trusted.record_size);
       if (auto why = ch05::why_bad_record(slot, seen); !why.empty()) {
         std::cerr << "ch05_record_consumer: " << path << ": " << why << '\n';
         return 1;

@@ -65,11 +65,13 @@ std::string why_not_a_record_file(std::span<const std::byte> file) {
 std::string why_header_changed(std::span<const std::byte> file, const FileHeader& trusted) {
   FileHeader now{};
   std::memcpy(&now, file.data(), sizeof now);  // file holds a header: it was checked before
-  if (now.magic != trusted.magic || now.version != trusted.version || now.record_size != trusted.record_size ||
-      now.capacity != trusted.capacity || now.header_crc != trusted.header_crc)
+  if (now.magic != trusted.magic || now.version != trusted.version ||
+      now.record_size != trusted.record_size || now.capacity != trusted.capacity ||
+      now.header_crc != trusted.header_crc)
     return "the header was rewritten while the file was being read (record size " +
-           std::to_string(trusted.record_size) + " -> " + std::to_string(now.record_size) + ", capacity " +
-           std::to_string(trusted.capacity) + " -> " + std::to_string(now.capacity) + ")";
+           std::to_string(trusted.record_size) + " -> " + std::to_string(now.record_size) +
+           ", capacity " + std::to_string(trusted.capacity) + " -> " +
+           std::to_string(now.capacity) + ")";
   return "";
 }
 
@@ -77,7 +79,8 @@ std::string read_header(std::span<const std::byte> file, FileHeader& header) {
   if (file.size() < sizeof(FileHeader))
     return "file is too short for a header: " + std::to_string(file.size()) + " bytes, need " +
            std::to_string(sizeof(FileHeader));
-  std::memcpy(&header, file.data(), sizeof header);  // one copy: every check below and every later use
+  std::memcpy(&header, file.data(),
+              sizeof header);  // one copy: every check below and every later use
   if (header.magic != file_magic) return "not a record file (wrong magic number)";
   if (header.version != file_version)
     return "unsupported version " + std::to_string(header.version) + " (this program reads version " +

@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
     std::cerr << "ch05_record_recover: " << path << ": " << failure.describe() << '\n';
     return 1;
   }
-  mbe::exit_when_shrunk(file, "ch05_record_recover");  // truncated during the scan: a message, not a crash
+  mbe::exit_when_shrunk(
+      file, "ch05_record_recover");  // truncated during the scan: a message, not a crash
   const auto report = ch05::scan_records(file.bytes(), /*look_past_committed=*/true);
   if (!report.header_problem.empty()) {
     std::cerr << "ch05_record_recover: " << path << ": " << report.header_problem << '\n';

@@ -82,7 +82,8 @@ RecordProducer RecordProducer::create(const std::filesystem::path& path, Produce
     ::unlink(temporary.c_str());  // ours (created with O_EXCL): a failure leaves nothing behind
     throw;
   }
-  if (mbe::Failure failure; file.sync_parent_directory(failure))  // the new name must survive a crash too
+  if (mbe::Failure failure;
+      file.sync_parent_directory(failure))  // the new name must survive a crash too
     throw mbe::Error(failure.describe(), failure.error);
   // [create]
   return {std::move(file), std::move(options)};

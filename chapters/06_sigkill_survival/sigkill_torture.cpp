@@ -118,7 +118,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::error_code no_exe;  // then bin_dir is empty and the first spawn names the problem
-  const auto bin_dir = bin != nullptr ? std::filesystem::path(bin) : std::filesystem::read_symlink("/proc/self/exe", no_exe).parent_path();
+  const auto bin_dir = bin != nullptr
+                           ? std::filesystem::path(bin)
+                           : std::filesystem::read_symlink("/proc/self/exe", no_exe).parent_path();
   const auto producer = (bin_dir / "ch05_record_producer").string();
   const auto recover = (bin_dir / "ch05_record_recover").string();
 
@@ -146,13 +148,16 @@ int main(int argc, char** argv) {
       // Killed, or finished first if the delay was long: both are fine. Any
       // other end is the producer failing, and the run with it.
       if (const int status = wait_status(pid);
-          !(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-        throw std::runtime_error("round " + std::to_string(round) + ": " + producer + " ended with " +
-                                 how_it_ended(status) + " instead of being killed: " + contents_of(acks));
+          !(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) &&
+          !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+        throw std::runtime_error("round " + std::to_string(round) + ": " + producer +
+                                 " ended with " + how_it_ended(status) +
+                                 " instead of being killed: " + contents_of(acks));
 
       const auto acknowledged = ch06::last_count(contents_of(acks), "ACK ");
       acked_total += acknowledged;
-      if (std::error_code missing; !std::filesystem::exists(file, missing)) {  // killed before the file was renamed into place
+      if (std::error_code missing; !std::filesystem::exists(
+              file, missing)) {  // killed before the file was renamed into place
         ++no_file;
         lost += acknowledged;  // nothing can have been acknowledged without a file
         continue;
@@ -160,8 +165,9 @@ int main(int argc, char** argv) {
       // 0: every committed record valid; 1: a bad one, reported in the summary. Nothing else.
       if (const int status = wait_status(spawn({recover, file.string()}, report));
           !WIFEXITED(status) || WEXITSTATUS(status) > 1)
-        throw std::runtime_error("round " + std::to_string(round) + ": " + recover + " ended with " +
-                                 how_it_ended(status) + ": " + contents_of(report));
+        throw std::runtime_error("round " + std::to_string(round) + ": " + recover +
+                                 " ended with " + how_it_ended(status) + ": " +
+                                 contents_of(report));
       const auto recovered = ch06::parse_recovery(contents_of(report));
       if (!recovered) throw std::runtime_error("unexpected recovery report: " + contents_of(report));
       const auto verdict = ch06::judge_round(acknowledged, *recovered);

@@ -50,8 +50,10 @@ void take_lines(std::string& pending, ConsoleReport& report) {
     else if (line.starts_with("GUEST ") && line.find("kernel=") != std::string::npos)
       report.kernel = line.substr(line.find("kernel=") + 7);
     else if (line.starts_with("LAB ERROR")) report.lab_error = line;
-    else if (const auto n = line.starts_with("ACK ") ? mbe::parse_number(std::string_view(line).substr(4))
-                                                     : std::nullopt)  // a garbled line is no ACK (stoull threw)
+    // A garbled number is no ACK (std::stoull threw out of here on one).
+    else if (const auto n = line.starts_with("ACK ")
+                                ? mbe::parse_number(std::string_view(line).substr(4))
+                                : std::nullopt)
       report.acknowledged = std::max(report.acknowledged, *n);
     else if (line == "DONE") report.done = true;
   }

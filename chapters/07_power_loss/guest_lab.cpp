@@ -66,7 +66,8 @@ std::optional<Guest> find_guest(const std::filesystem::path& directory, std::str
               " (CMake builds it when busybox-static and cpio are installed)";
     return std::nullopt;
   }
-  if (!std::filesystem::exists(guest.kernel, error) || !std::filesystem::exists(guest.modules, error)) {
+  if (!std::filesystem::exists(guest.kernel, error) ||
+      !std::filesystem::exists(guest.modules, error)) {
     why_not = "no guest kernel in " + directory.string() +
               " (fetch it: cmake --build <build dir> --target ch07_guest_kernel)";
     return std::nullopt;

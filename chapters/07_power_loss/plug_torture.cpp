@@ -31,8 +31,10 @@ constexpr std::string_view usage =
 }  // namespace
 
 int main(int argc, char** argv) {
-  mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
-  mbe::never_create_group_or_world_writable();  // images, logs, console: 0644 at most, even under umask 0
+  // Past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ. Images, logs, console
+  // output: 0644 at most, even under umask 0.
+  mbe::report_file_size_limit_as_error();
+  mbe::never_create_group_or_world_writable();
   const char *mode = "ms_sync", *model_text = "both", *guest_dir = MBE_CH07_GUEST_DIR, *work_dir = nullptr;
   std::uint64_t pulls = 20, records = 256, seed = std::random_device{}();
   std::span<const char*> no_operands;

@@ -49,8 +49,10 @@ constexpr std::uint64_t unset = UINT64_MAX;
 }  // namespace
 
 int main(int argc, char** argv) {
-  mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
-  mbe::never_create_group_or_world_writable();  // images, logs, console: 0644 at most, even under umask 0
+  // Past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ. Images, logs, console
+  // output: 0644 at most, even under umask 0.
+  mbe::report_file_size_limit_as_error();
+  mbe::never_create_group_or_world_writable();
   const char *mode = nullptr, *model_text = "kill", *guest_dir = MBE_CH07_GUEST_DIR, *work_dir = nullptr;
   std::uint64_t records = 256, pull_after_ack = unset, pull_delay_us = unset, seed = std::random_device{}();
   bool guest_writeback = false;

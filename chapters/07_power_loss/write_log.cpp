@@ -40,8 +40,8 @@ bool fail(std::string& error, std::string message) {
 }
 
 // A regular file's size, or nullopt with @p error naming the call that failed.
-std::optional<std::uint64_t> open_and_size(const std::filesystem::path& path, int access, Descriptor& file,
-                                           std::string& error) {
+std::optional<std::uint64_t> open_and_size(const std::filesystem::path& path, int access,
+                                           Descriptor& file, std::string& error) {
   mbe::Failure failure;  // a FIFO is refused, never waited on
   file.fd = mbe::open_regular_file(path, access, failure);
   if (file.fd < 0) {
@@ -93,15 +93,17 @@ bool replay_to_last_flush(const std::filesystem::path& log, const std::filesyste
       return fail(error, log.string() + ": unknown flags in entry " + std::to_string(index));
     const bool has_data = (entry.flags & (write_log_discard | write_log_mark)) == 0;
     if (entry.nr_sectors > *log_size / sector_size)
-      return fail(error, log.string() + ": truncated in the data of entry " + std::to_string(index));
+      return fail(error,
+                  log.string() + ": truncated in the data of entry " + std::to_string(index));
     const std::uint64_t data_bytes = has_data ? entry.nr_sectors * sector_size : 0;
     if (sector_size + data_bytes > *log_size - position)
-      return fail(error, log.string() + ": truncated in the data of entry " + std::to_string(index));
+      return fail(error,
+                  log.string() + ": truncated in the data of entry " + std::to_string(index));
     if (has_data && entry.nr_sectors > 0 &&
         (entry.sector > image_sectors || entry.nr_sectors > image_sectors - entry.sector))
       return fail(error, name + " writes sectors " + std::to_string(entry.sector) + " + " +
-                             std::to_string(entry.nr_sectors) + ", past the end of " + image.string() + " (" +
-                             std::to_string(image_sectors) + " sectors)");
+                             std::to_string(entry.nr_sectors) + ", past the end of " +
+                             image.string() + " (" + std::to_string(image_sectors) + " sectors)");
     entries.push_back({entry, position + sector_size});
     position += sector_size + data_bytes;
     if (entry.flags & write_log_flush) {
@@ -135,18 +137,23 @@ bool replay_to_last_flush(const std::filesystem::path& log, const std::filesyste
     }
     data.resize(entry.nr_sectors * sector_size);
     errno = 0;  // a short read sets none
-    if (!read_exactly(log_file.fd, data.data(), data.size(), data_offset))  // the log shrank meanwhile
-      return fail(error, mbe::describe_error("pread " + log.string() + " (entry " + std::to_string(index) + ")",
-                                             errno != 0 ? mbe::last_error() : std::make_error_code(std::errc::io_error)));
-    const ssize_t written =
-        ::pwrite(image_file.fd, data.data(), data.size(), static_cast<off_t>(entry.sector * sector_size));
+    if (!read_exactly(log_file.fd, data.data(), data.size(),
+                      data_offset))  // the log shrank meanwhile
+      return fail(error,
+                  mbe::describe_error(
+                      "pread " + log.string() + " (entry " + std::to_string(index) + ")",
+                      errno != 0 ? mbe::last_error() : std::make_error_code(std::errc::io_error)));
+    const ssize_t written = ::pwrite(image_file.fd, data.data(), data.size(),
+                                     static_cast<off_t>(entry.sector * sector_size));
     if (written != static_cast<ssize_t>(data.size()))  // a short write: no space for the rest
-      return fail(error, mbe::describe_error("pwrite " + image.string() + " (entry " + std::to_string(index) + ")",
-                                             written < 0 ? mbe::last_error()
-                                                         : std::make_error_code(std::errc::no_space_on_device)));
+      return fail(error, mbe::describe_error(
+                             "pwrite " + image.string() + " (entry " + std::to_string(index) + ")",
+                             written < 0 ? mbe::last_error()
+                                         : std::make_error_code(std::errc::no_space_on_device)));
     ++summary.writes_replayed;
   }
-  if (::fsync(image_file.fd) != 0) return fail(error, mbe::describe_error("fsync " + image.string(), mbe::last_error()));
+  if (::fsync(image_file.fd) != 0)
+    return fail(error, mbe::describe_error("fsync " + image.string(), mbe::last_error()));
   return true;
 }
 

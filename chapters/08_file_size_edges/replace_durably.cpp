@@ -59,8 +59,9 @@ int main(int argc, char** argv) {
   const std::string directory = slash == std::string::npos ? "." : path.substr(0, slash + 1);
 
   // Replacing is for regular files: a FIFO, socket or device named FILE is left alone.
-  if (struct stat existing {}; ::stat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
-    std::fprintf(stderr, "ch08_replace_durably: %s: not a regular file; nothing replaced\n", path.c_str());
+  if (struct stat existing{}; ::stat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
+    std::fprintf(stderr, "ch08_replace_durably: %s: not a regular file; nothing replaced\n",
+                 path.c_str());
     return 1;
   }
   // [replace]
@@ -86,7 +87,8 @@ int main(int argc, char** argv) {
   if (::fsync(fd) != 0) return give_up("fsync " + temporary, errno);
   counted = report("1. write + fsync(FILE.new):", fd, counted);
 
-  if (::rename(temporary.c_str(), path.c_str()) != 0) return give_up("rename " + temporary + " " + path, errno);
+  if (::rename(temporary.c_str(), path.c_str()) != 0)
+    return give_up("rename " + temporary + " " + path, errno);
   counted = report("2. rename over FILE:", fd, counted);
   if (::fsync(fd) != 0) return mbe::report_errno("fsync", errno);
   counted = report("   fsync(FILE) again:", fd, counted);

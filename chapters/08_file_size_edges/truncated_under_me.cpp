@@ -48,8 +48,10 @@ int main(int argc, char** argv) {
     if (child < 0) return mbe::report_errno("fork", errno);
     if (child == 0) {  // the "other process": it knows only the path
       const int fd = ::open(path, O_WRONLY | O_CLOEXEC);
-      if (fd < 0) _exit(mbe::report_errno(std::string("open ") + path, errno));  // names the call itself
-      _exit(::ftruncate(fd, static_cast<off_t>(page)) == 0 ? 0 : mbe::report_errno("ftruncate", errno));
+      if (fd < 0)
+        _exit(mbe::report_errno(std::string("open ") + path, errno));  // names the call itself
+      _exit(::ftruncate(fd, static_cast<off_t>(page)) == 0 ? 0
+                                                           : mbe::report_errno("ftruncate", errno));
     }
     int status = 0;
     if (::waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {

@@ -57,7 +57,8 @@ std::optional<int> parse_command_line(int argc, char** argv, std::string_view us
     }
     if (i + 1 == argc) return usage_error(program, std::string(arg) + " needs a value", usage);
     const char* value = argv[++i];
-    if (*value == '\0') return usage_error(program, std::string(arg) + " needs a value, not ''", usage);
+    if (*value == '\0')
+      return usage_error(program, std::string(arg) + " needs a value, not ''", usage);
     if (option->text_value != nullptr) {
       *option->text_value = value;
       continue;

@@ -150,8 +150,8 @@ MappedFile MappedFile::create(const std::filesystem::path& path, std::size_t siz
   return file;
 }
 
-MappedFile MappedFile::create(const std::filesystem::path& path, std::size_t size,
-                              Failure& failure, mode_t mode) noexcept {
+MappedFile MappedFile::create(const std::filesystem::path& path, std::size_t size, Failure& failure,
+                              mode_t mode) noexcept {
   int fd = -1;
   std::byte* data = nullptr;
   failure = create_impl(path, size, mode, fd, data);
