@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 
+#include "counter_state.hpp"
 #include "testing.hpp"
 
 using mbe::testing::contains;
@@ -76,4 +77,18 @@ TEST_CASE("a torture in which no round reached a record file fails - it tested n
                                    "0", "--dir", dir.path().string(), "--bin", bin.string()});
   CHECK(result.exited_with(1));
   CHECK(contains(result.err, "no round got as far as a record file: nothing was tested"));
+}
+
+TEST_CASE("a counter whose sum overflows 64 bits is never called consistent") {
+  ch06::CounterState state{ch06::counter_magic, std::uint64_t{1} << 33, 0};
+  state.total = state.counter * (state.counter + 1) / 2;  // what a wrapping check computes: 2^32
+  CHECK_FALSE(ch06::is_consistent(state));
+  state.counter = UINT64_MAX;
+  state.total = 0;  // UINT64_MAX * 0 / 2, wrapped
+  CHECK_FALSE(ch06::is_consistent(state));
+  state.counter = 4'000'000'000;  // a large but real count: its sum fits
+  state.total = 8'000'000'002'000'000'000;
+  CHECK(ch06::is_consistent(state));
+  state.total += 1;
+  CHECK_FALSE(ch06::is_consistent(state));
 }
