@@ -17,6 +17,7 @@
 
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 #include "msync/page_cache.hpp"
 
 namespace {
@@ -32,8 +33,9 @@ int main(int argc, char** argv) {
   // O_RDONLY: peek never modifies the file. cachestat may then answer EPERM
   // for a file we could not open for writing; that is reported, not fatal.
   // [peek]
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return mbe::report_errno("open", errno);
+  mbe::Failure failure;  // a FIFO, device or procfs file is refused, never waited on
+  const int fd = mbe::open_regular_file(path, O_RDONLY, failure);
+  if (fd < 0) return mbe::report_error(failure.call, failure.error);
   std::array<char, 4096> buffer{};
   const ssize_t n = ::pread(fd, buffer.data(), buffer.size(), 0);
   if (n < 0) return mbe::report_errno("pread", errno);

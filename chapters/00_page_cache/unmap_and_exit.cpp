@@ -18,6 +18,7 @@
 
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 #include "msync/mapped_file.hpp"
 #include "msync/page_cache.hpp"
 
@@ -29,6 +30,7 @@ constexpr std::string_view usage =
 }
 
 int main(int argc, char** argv) {
+  mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char* operands[2] = {};
   if (auto exit_status = mbe::parse_command_line(argc, argv, usage, operands)) return *exit_status;
   const char* path = operands[0];

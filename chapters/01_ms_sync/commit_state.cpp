@@ -17,6 +17,7 @@
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
 #include "msync/mapped_file.hpp"
+#include "msync/shrink_guard.hpp"
 #include "state.hpp"
 
 namespace {
@@ -32,7 +33,8 @@ mbe::MappedFile create_state_file(const std::filesystem::path& path) {
   state.magic = ch01::state_magic;
   state.version = ch01::state_version;
   file.sync_or_throw(0, sizeof state);
-  if (auto error = file.sync_parent_directory()) throw mbe::Error(mbe::describe_error("fsync", error), error);
+  if (mbe::Failure failure; file.sync_parent_directory(failure))
+    throw mbe::Error(failure.describe(), failure.error);
   return file;
 }
 }  // namespace
@@ -53,8 +55,17 @@ int main(int argc, char** argv) {
   try {
     std::error_code ignored;  // "cannot tell" is treated as "missing": create then fails clearly
     auto file = std::filesystem::exists(path, ignored) ? mbe::MappedFile::open(path) : create_state_file(path);
+    mbe::exit_when_shrunk(file, "ch01_commit_state");  // truncated meanwhile: a message, not SIGBUS
     if (auto why = ch01::why_not_a_state(file.bytes().data(), file.size()); !why.empty()) {
       std::cerr << "ch01_commit_state: " << path << ": " << why << "; the file was not changed\n";
+      return 1;
+    }
+    // Numbers read from a file are checked before they are used: no silent wrap-around.
+    if (const auto& now = file.object<ch01::AppState>();
+        now.counter > UINT64_MAX - add || now.commits == UINT64_MAX) {
+      std::cerr << "ch01_commit_state: " << path << ": the counter (" << now.counter
+                << ") or the commit count (" << now.commits
+                << ") would overflow; the file was not changed\n";
       return 1;
     }
     // [commit]

@@ -14,6 +14,7 @@
 
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 #include "msync/page_cache.hpp"
 
 namespace {
@@ -26,8 +27,9 @@ constexpr int not_durable_yet = 3;
 int main(int argc, char** argv) {
   const char* path = nullptr;
   if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1})) return *exit_status;
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return mbe::report_errno("open", errno);
+  mbe::Failure failure;  // a FIFO, device or procfs file is refused, never waited on
+  const int fd = mbe::open_regular_file(path, O_RDONLY, failure);
+  if (fd < 0) return mbe::report_error(failure.call, failure.error);
   // [probe]
   mbe::PageCacheState state;
   const auto error = mbe::probe_page_cache(fd, 0, 0, state);  // length 0: to end of file

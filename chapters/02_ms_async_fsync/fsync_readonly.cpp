@@ -14,6 +14,7 @@
 
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 #include "msync/page_cache.hpp"
 
 namespace {
@@ -36,8 +37,9 @@ int main(int argc, char** argv) {
                                                  {mbe::Option::toggle("--data-only", data_only)}))
     return *exit_status;
   // [readonly]
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return mbe::report_errno("open", errno);
+  mbe::Failure failure;  // a FIFO, device or procfs file is refused, never waited on
+  const int fd = mbe::open_regular_file(path, O_RDONLY, failure);
+  if (fd < 0) return mbe::report_error(failure.call, failure.error);
   const std::uint64_t before = dirty_pages(fd);
   if ((data_only ? ::fdatasync(fd) : ::fsync(fd)) != 0)
     return mbe::report_errno(data_only ? "fdatasync" : "fsync", errno);

@@ -21,6 +21,7 @@
 
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 #include "msync/mapped_file.hpp"
 
 namespace {
@@ -62,7 +63,8 @@ int main(int argc, char** argv) {
                 {"MS_ASYNC + fdatasync", ms_async_fdatasync, {}}};
   try {
     const auto path = std::filesystem::path(dir) / "ch02_three_ways_timed.tmp";
-    std::filesystem::remove(path);
+    mbe::remove_quietly(path);
+    const mbe::RemovedAtScopeExit temporary(path);  // also after an error below
     auto file = mbe::MappedFile::create(path, pages * mbe::page_size());
     for (std::uint64_t round = 0; round < rounds; ++round) {
       for (std::size_t k = 0; k < std::size(ways); ++k) {
@@ -75,7 +77,6 @@ int main(int argc, char** argv) {
         way.micros.push_back(took.count());
       }
     }
-    std::filesystem::remove(path);
   } catch (const std::exception& error) {
     std::cerr << error.what() << '\n';
     return 1;

@@ -21,6 +21,7 @@
 
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 #include "msync/mapped_file.hpp"
 #include "msync/page_cache.hpp"
 
@@ -60,7 +61,8 @@ int main(int argc, char** argv) {
     std::printf("%-24s %16s %16s\n", "", "dirty/writeback", "dirty/writeback");
     for (const auto& call : calls) {
       const auto path = std::filesystem::path(dir) / "ch02_what_each_call_does.tmp";
-      std::filesystem::remove(path);
+      mbe::remove_quietly(path);
+      const mbe::RemovedAtScopeExit temporary(path);  // also after an error below
       auto file = mbe::MappedFile::create(path, pages * page);
       for (std::uint64_t i = 0; i < pages; ++i) file.bytes()[i * page] = std::byte{1};
       if (call.run(file) != 0) return mbe::report_errno(call.name, errno);
@@ -72,7 +74,6 @@ int main(int argc, char** argv) {
                   static_cast<unsigned long long>(after.writeback),
                   static_cast<unsigned long long>(later.dirty),
                   static_cast<unsigned long long>(later.writeback));
-      std::filesystem::remove(path);
     }
   } catch (const std::exception& error) {
     std::cerr << error.what() << '\n';

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdint>
 #include <cstring>
 #include <iostream>
@@ -54,6 +55,11 @@ int main(int argc, char** argv) {
     const pid_t child = ::fork();
     if (child < 0) return mbe::report_errno("fork", errno);
     if (child == 0) writer(file.fd(), rounds, to_parent[1], to_child[0]);
+    // The child's ends, closed here: if the child dies, the parent's read sees
+    // end-of-file instead of waiting forever on a pipe it keeps open itself.
+    ::close(to_parent[1]);
+    ::close(to_child[0]);
+    std::signal(SIGPIPE, SIG_IGN);  // ... and its write to a dead child fails with EPIPE, no signal
 
     // [see]
     std::uint64_t seen = 0;

@@ -22,6 +22,7 @@
 #include "msync/cli.hpp"
 #include "msync/device_writes.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 #include "msync/mapped_file.hpp"
 #include "msync/page_cache.hpp"
 
@@ -44,15 +45,27 @@ void fill(const std::filesystem::path& path, std::size_t chunk) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) throw mbe::Error(mbe::describe_error("open", mbe::last_error()), mbe::last_error());
   const std::vector<char> buffer(chunk, 'w');
-  for (std::size_t at = 0; at < file_size; at += chunk)
-    if (::pwrite(fd, buffer.data(), chunk, static_cast<off_t>(at)) != static_cast<ssize_t>(chunk))
-      throw mbe::Error(mbe::describe_error("pwrite", mbe::last_error()), mbe::last_error());
-  if (::fsync(fd) != 0) throw mbe::Error(mbe::describe_error("fsync", mbe::last_error()), mbe::last_error());
+  // The failed call's own errno; a short write sets none (ENOSPC: no room for the rest).
+  std::error_code error;
+  const char* failed = nullptr;
+  for (std::size_t at = 0; at < file_size && failed == nullptr; at += chunk) {
+    const ssize_t written = ::pwrite(fd, buffer.data(), chunk, static_cast<off_t>(at));
+    if (written != static_cast<ssize_t>(chunk)) {
+      failed = "pwrite";
+      error = written < 0 ? mbe::last_error() : std::make_error_code(std::errc::no_space_on_device);
+    }
+  }
+  if (failed == nullptr && ::fsync(fd) != 0) {
+    failed = "fsync";
+    error = mbe::last_error();
+  }
   ::close(fd);
+  if (failed != nullptr) throw mbe::Error(mbe::describe_error(failed, error), error);
 }
 }  // namespace
 
 int main(int argc, char** argv) {
+  mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char* dir_name = nullptr;
   std::uint64_t tries = 3;
   if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&dir_name, 1},
@@ -67,7 +80,8 @@ int main(int argc, char** argv) {
   try {
     for (const auto& way : fills) {
       const auto path = dir / "ch04_folio_amplification.tmp";
-      std::filesystem::remove(path);
+      mbe::remove_quietly(path);
+      const mbe::RemovedAtScopeExit temporary(path);  // also after an error below
       fill(path, way.chunk);
       auto file = mbe::MappedFile::open(path);
       std::uint64_t dirtied = 0;
@@ -87,7 +101,6 @@ int main(int argc, char** argv) {
       else
         std::printf("%-16s %18llu %22llu\n", way.name, static_cast<unsigned long long>(dirtied),
                     static_cast<unsigned long long>(fewest_bytes));
-      std::filesystem::remove(path);
     }
   } catch (const std::exception& error) {
     std::cerr << error.what() << '\n';

@@ -18,6 +18,7 @@
 
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 #include "msync/mapped_file.hpp"
 #include "msync/page_cache.hpp"
 
@@ -42,7 +43,7 @@ int main(int argc, char** argv) {
   try {
     for (std::size_t size : sizes) {
       const auto path = dir / ("ch04_mapping_size_cost." + std::to_string(size) + ".tmp");
-      std::filesystem::remove(path);
+      mbe::remove_quietly(path);
       files.push_back(mbe::MappedFile::create(path, size));
     }
     for (std::uint64_t round = 0; round < rounds; ++round) {
@@ -58,7 +59,7 @@ int main(int argc, char** argv) {
     }
   } catch (const std::exception& error) {
     std::cerr << error.what() << '\n';
-    for (auto& file : files) std::filesystem::remove(file.path());
+    for (auto& file : files) mbe::remove_quietly(file.path());
     return 1;
   }
   std::printf("%-12s %10s %10s %10s\n", "mapping", "min µs", "median µs", "max µs");
@@ -67,7 +68,7 @@ int main(int argc, char** argv) {
     std::sort(micros[i].begin(), micros[i].end());
     std::printf("%-12s %10.1f %10.1f %10.1f\n", names[i], micros[i].front(),
                 micros[i][micros[i].size() / 2], micros[i].back());
-    std::filesystem::remove(files[i].path());
+    mbe::remove_quietly(files[i].path());
   }
   return 0;
 }

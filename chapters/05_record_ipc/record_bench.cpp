@@ -25,6 +25,7 @@
 
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/shrink_guard.hpp"
 #include "record_stream.hpp"
 
 namespace {
@@ -44,27 +45,41 @@ double percentile(std::vector<double> values, double fraction) {
 
 // The consumer, in a child process: follows the file, measures each record's
 // age when it is seen, and sends p50 and p99 back through a pipe.
-[[noreturn]] void consume(const std::filesystem::path& path, int result_pipe) {
+// It succeeds only when it saw the producer finish after all @p records: a
+// consumer that gave up (no record for 30 s) or met a bad file fails the run,
+// it does not report the latencies of the records it happened to see.
+[[noreturn]] void consume(const std::filesystem::path& path, std::uint32_t records,
+                          int result_pipe) {
   std::vector<double> ages_us;
-  std::error_code error;
-  const auto file = mbe::MappedFile::open(path, error, mbe::Access::read_only);
-  const char ready = error ? 'E' : 'R';  // the producer waits for this: latency, not start-up time
+  mbe::Failure failure;
+  const auto file = mbe::MappedFile::open(path, failure, mbe::Access::read_only);
+  ch05::FileHeader trusted{};  // record size and capacity: from this checked copy only
+  const bool usable = !failure && ch05::read_header(file.bytes(), trusted).empty();
+  const char ready = usable ? 'R' : 'E';  // the producer waits for this: latency, not start-up time
   if (::write(result_pipe, &ready, 1) != 1) ::_exit(1);
-  if (!error) {
+  bool complete = false;
+  if (usable) {
+    mbe::exit_when_shrunk(file, "ch05_record_bench (consumer)");
     const auto& header = file.object<ch05::FileHeader>();
     std::uint64_t seen = 0;
-    while (ch05::wait_for_records(header, seen, std::chrono::seconds(30)) == ch05::WaitResult::more_records) {
+    ch05::WaitResult result;
+    while ((result = ch05::wait_for_records(header, seen, std::chrono::seconds(30))) ==
+           ch05::WaitResult::more_records) {
       const auto now = ch05::monotonic_ns();
-      for (const auto committed = ch05::load_committed(header); seen < committed; ++seen) {
+      const auto committed =
+          std::min<std::uint64_t>(ch05::load_committed(header), trusted.capacity);
+      for (; seen < committed; ++seen) {
         ch05::RecordHeader record{};
-        std::memcpy(&record, file.bytes().data() + ch05::record_offset(seen, header.record_size), sizeof record);
+        std::memcpy(&record, file.bytes().data() + ch05::record_offset(seen, trusted.record_size),
+                    sizeof record);
         ages_us.push_back(static_cast<double>(now - record.written_ns) / 1000.0);
       }
     }
+    complete = result == ch05::WaitResult::finished && seen == records;
   }
   const Latency latency{percentile(ages_us, 0.50), percentile(ages_us, 0.99)};
   const bool sent = ::write(result_pipe, &latency, sizeof latency) == sizeof latency;
-  ::_exit(sent && !error ? 0 : 1);
+  ::_exit(sent && complete ? 0 : 1);
 }
 
 RunResult run_once(const std::filesystem::path& path, ch05::Durability durability, std::uint32_t records) {
@@ -72,11 +87,16 @@ RunResult run_once(const std::filesystem::path& path, ch05::Durability durabilit
   options.capacity = records;
   options.durability = durability;
   auto producer = ch05::RecordProducer::create(path, options);
+  // Ours now: removed on every path out, failures included (unlink cannot throw).
+  struct RemoveWhenDone {
+    const std::filesystem::path& path;
+    ~RemoveWhenDone() { ::unlink(path.c_str()); }
+  } remove_when_done{path};
   int pipe_ends[2];
   if (::pipe2(pipe_ends, O_CLOEXEC) != 0) throw mbe::Error(mbe::describe_error("pipe2", mbe::last_error()), mbe::last_error());
   const pid_t child = ::fork();
   if (child < 0) throw mbe::Error(mbe::describe_error("fork", mbe::last_error()), mbe::last_error());
-  if (child == 0) consume(path, pipe_ends[1]);
+  if (child == 0) consume(path, records, pipe_ends[1]);
   ::close(pipe_ends[1]);
   char ready = 0;
   if (::read(pipe_ends[0], &ready, 1) != 1 || ready != 'R') throw std::runtime_error("the consumer could not start");
@@ -90,8 +110,8 @@ RunResult run_once(const std::filesystem::path& path, ch05::Durability durabilit
   int status = 0;
   ::waitpid(child, &status, 0);
   if (!received || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw std::runtime_error("the consumer process failed");
-  std::filesystem::remove(path);
+    throw std::runtime_error("the consumer process failed: it did not see all " +
+                             std::to_string(records) + " records and the finish");
   return result;
 }
 

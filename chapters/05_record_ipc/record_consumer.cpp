@@ -13,6 +13,7 @@
 
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/shrink_guard.hpp"
 #include "record_stream.hpp"
 
 namespace {
@@ -34,30 +35,44 @@ int main(int argc, char** argv) {
            mbe::Option::number("--idle-timeout-ms", idle_timeout_ms, 0, 86'400'000)}))
     return *exit_status;
 
-  std::error_code error;
-  const auto file = mbe::MappedFile::open(path, error, mbe::Access::read_only);
-  if (error) {
-    std::cerr << "ch05_record_consumer: " << path << ": " << mbe::describe_error("open", error) << '\n';
+  mbe::Failure failure;  // names the call that failed: open, fstat, mmap...
+  const auto file = mbe::MappedFile::open(path, failure, mbe::Access::read_only);
+  if (failure) {
+    std::cerr << "ch05_record_consumer: " << path << ": " << failure.describe() << '\n';
     return 1;
   }
+  // Another process may shrink the file or rewrite its header at any moment:
+  // a read past its end ends the program with a message (not a crash), and
+  // record size and capacity come from one checked copy of the header, never
+  // from the file again, so no rewrite can send a read outside the mapping.
+  // [trusted]
+  mbe::exit_when_shrunk(file, "ch05_record_consumer");
   const auto bytes = std::span<const std::byte>(file.bytes());
-  if (auto why = ch05::why_not_a_record_file(bytes); !why.empty()) {
+  ch05::FileHeader trusted{};
+  if (auto why = ch05::read_header(bytes, trusted); !why.empty()) {
     std::cerr << "ch05_record_consumer: " << path << ": " << why << '\n';
     return 1;
   }
-  const auto& header = file.object<ch05::FileHeader>();
+  const auto& header = file.object<ch05::FileHeader>();  // only the counters are read from it
+  // [trusted]
 
   // [consume]
   std::uint64_t seen = 0;
   bool finished = false;
   for (;;) {
+    if (auto why = ch05::why_header_changed(bytes, trusted); !why.empty()) {
+      std::cerr << "ch05_record_consumer: " << path << ": " << why << '\n';
+      return 1;
+    }
     const std::uint64_t committed = ch05::load_committed(header);  // acquire
-    if (committed > header.capacity) {
-      std::cerr << "ch05_record_consumer: " << path << ": the counter passed the capacity\n";
+    if (committed > trusted.capacity) {
+      std::cerr << "ch05_record_consumer: " << path << ": the counter (" << committed
+                << ") passed the capacity (" << trusted.capacity << ")\n";
       return 1;
     }
     for (; seen < committed; ++seen) {  // never past the counter: those bytes may be half-written
-      const auto slot = bytes.subspan(ch05::record_offset(seen, header.record_size), header.record_size);
+      const auto slot =
+          bytes.subspan(ch05::record_offset(seen, trusted.record_size), trusted.record_size);
       if (auto why = ch05::why_bad_record(slot, seen); !why.empty()) {
         std::cerr << "ch05_record_consumer: " << path << ": " << why << '\n';
         return 1;
@@ -68,6 +83,7 @@ int main(int argc, char** argv) {
       finished = ch05::load_finished(header) && ch05::load_committed(header) == seen;
       break;
     }
+    std::cout.flush();  // what was read so far is out before the wait, which may be long
     const auto result = ch05::wait_for_records(header, seen, std::chrono::milliseconds(idle_timeout_ms));
     if (result == ch05::WaitResult::finished) {
       finished = true;
@@ -80,7 +96,7 @@ int main(int argc, char** argv) {
     }
   }
   // [consume]
-  std::cout << "read " << seen << " records of " << header.record_size << " bytes: all valid; "
+  std::cout << "read " << seen << " records of " << trusted.record_size << " bytes: all valid; "
             << (finished ? "the producer finished\n" : "the producer has not finished\n");
   return 0;
 }

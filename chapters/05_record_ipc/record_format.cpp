@@ -58,11 +58,29 @@ FileHeader make_header(std::uint32_t capacity, std::uint32_t record_size) {
 }
 
 std::string why_not_a_record_file(std::span<const std::byte> file) {
+  FileHeader header{};
+  return read_header(file, header);
+}
+
+std::string why_header_changed(std::span<const std::byte> file, const FileHeader& trusted) {
+  FileHeader now{};
+  std::memcpy(&now, file.data(), sizeof now);  // file holds a header: it was checked before
+  if (now.magic != trusted.magic || now.version != trusted.version ||
+      now.record_size != trusted.record_size || now.capacity != trusted.capacity ||
+      now.header_crc != trusted.header_crc)
+    return "the header was rewritten while the file was being read (record size " +
+           std::to_string(trusted.record_size) + " -> " + std::to_string(now.record_size) +
+           ", capacity " + std::to_string(trusted.capacity) + " -> " +
+           std::to_string(now.capacity) + ")";
+  return "";
+}
+
+std::string read_header(std::span<const std::byte> file, FileHeader& header) {
   if (file.size() < sizeof(FileHeader))
     return "file is too short for a header: " + std::to_string(file.size()) + " bytes, need " +
            std::to_string(sizeof(FileHeader));
-  FileHeader header{};
-  std::memcpy(&header, file.data(), sizeof header);
+  std::memcpy(&header, file.data(),
+              sizeof header);  // one copy: every check below and every later use
   if (header.magic != file_magic) return "not a record file (wrong magic number)";
   if (header.version != file_version)
     return "unsupported version " + std::to_string(header.version) + " (this program reads version " +
@@ -120,11 +138,12 @@ bool payload_matches_pattern(std::span<const std::byte> slot, std::uint64_t inde
 // [scan]
 ScanReport scan_records(std::span<const std::byte> file, bool look_past_committed) {
   ScanReport report;
-  report.header_problem = why_not_a_record_file(file);
+  FileHeader trusted{};  // record size and capacity come from this checked copy only
+  report.header_problem = read_header(file, trusted);
   if (!report.header_problem.empty()) return report;
   const auto& header = *reinterpret_cast<const FileHeader*>(file.data());
-  report.record_size = header.record_size;
-  report.capacity = header.capacity;
+  report.record_size = trusted.record_size;
+  report.capacity = trusted.capacity;
   report.committed = load_committed(header);  // acquire: records below it are complete
   report.finished = load_finished(header);
   if (report.committed > report.capacity) {   // changed since the check: not a producer of ours

@@ -70,6 +70,18 @@ FileHeader make_header(std::uint32_t capacity, std::uint32_t record_size);
 /// capacity against the file size, and the counter against the capacity.
 std::string why_not_a_record_file(std::span<const std::byte> file);
 
+/// Copies the header of @p file into @p header once and checks that copy as
+/// why_not_a_record_file() does. A reader then trusts the copy's record size
+/// and capacity, never the file's, which another process may rewrite at any
+/// moment: validating the file and then reading its fields again would let a
+/// rewrite in between send the reader outside the mapping.
+std::string read_header(std::span<const std::byte> file, FileHeader& header);
+
+/// Why the fields of @p file's header that never change (magic, version,
+/// record size, capacity, checksum) differ from @p trusted, or "": a follower
+/// checks it each time it wakes.
+std::string why_header_changed(std::span<const std::byte> file, const FileHeader& trusted);
+
 /// Fills the record in @p slot (record_size bytes) with sequence @p index, its
 /// payload pattern and, last, its checksum.
 void fill_record(std::span<std::byte> slot, std::uint64_t index, std::uint64_t written_ns);

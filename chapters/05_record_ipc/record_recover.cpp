@@ -16,6 +16,7 @@
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
 #include "msync/mapped_file.hpp"
+#include "msync/shrink_guard.hpp"
 #include "record_format.hpp"
 
 namespace {
@@ -29,12 +30,14 @@ int main(int argc, char** argv) {
   const char* path = nullptr;
   if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1})) return *exit_status;
 
-  std::error_code error;
-  const auto file = mbe::MappedFile::open(path, error, mbe::Access::read_only);
-  if (error) {
-    std::cerr << "ch05_record_recover: " << path << ": " << mbe::describe_error("open", error) << '\n';
+  mbe::Failure failure;  // names the call that failed: open, fstat, mmap...
+  const auto file = mbe::MappedFile::open(path, failure, mbe::Access::read_only);
+  if (failure) {
+    std::cerr << "ch05_record_recover: " << path << ": " << failure.describe() << '\n';
     return 1;
   }
+  mbe::exit_when_shrunk(
+      file, "ch05_record_recover");  // truncated during the scan: a message, not a crash
   const auto report = ch05::scan_records(file.bytes(), /*look_past_committed=*/true);
   if (!report.header_problem.empty()) {
     std::cerr << "ch05_record_recover: " << path << ": " << report.header_problem << '\n';

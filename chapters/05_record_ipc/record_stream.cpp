@@ -71,15 +71,20 @@ RecordProducer RecordProducer::create(const std::filesystem::path& path, Produce
   auto temporary = path;
   temporary += ".creating";
   auto file = mbe::MappedFile::create(temporary, file_size_for(options.capacity, options.record_size));
-  file.object<FileHeader>() = make_header(options.capacity, options.record_size);
-  file.sync_or_throw(0, sizeof(FileHeader));
-  if (::renameat2(AT_FDCWD, temporary.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) != 0) {
-    const auto error = mbe::last_error();
-    std::filesystem::remove(temporary);
-    throw mbe::Error(mbe::describe_error("renameat2 " + path.string(), error), error);
+  try {
+    file.object<FileHeader>() = make_header(options.capacity, options.record_size);
+    file.sync_or_throw(0, sizeof(FileHeader));
+    if (::renameat2(AT_FDCWD, temporary.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) != 0) {
+      const auto error = mbe::last_error();
+      throw mbe::Error(mbe::describe_error("renameat2 " + path.string(), error), error);
+    }
+  } catch (const std::exception&) {
+    ::unlink(temporary.c_str());  // ours (created with O_EXCL): a failure leaves nothing behind
+    throw;
   }
-  if (auto error = file.sync_parent_directory())  // the new name must survive a crash too
-    throw mbe::Error(mbe::describe_error("fsync", error), error);
+  if (mbe::Failure failure;
+      file.sync_parent_directory(failure))  // the new name must survive a crash too
+    throw mbe::Error(failure.describe(), failure.error);
   // [create]
   return {std::move(file), std::move(options)};
 }

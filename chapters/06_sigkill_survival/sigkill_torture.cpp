@@ -12,7 +12,9 @@
 // (default: this program's own directory); they are used as black boxes.
 // Ends with one line:
 //   kills=N lost=0 torn_accepted=0 bad_committed=0 torn_rejected=T acked=A no_file=F seed=S
-// Exit status: 0 nothing lost; 1 any loss, any torn record accepted, any error.
+// Exit status: 0 nothing lost; 1 any loss, any torn record accepted, any error
+// — including a producer that exited with an error instead of being killed, a
+// recovery scan that crashed, or a run in which no round got as far as a file.
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -31,6 +33,8 @@
 
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
+#include "record_format.hpp"
 #include "torture_check.hpp"
 
 extern char** environ;
@@ -81,6 +85,12 @@ void wait_for_file(const std::filesystem::path& file, pid_t producer) {
     std::this_thread::sleep_for(std::chrono::microseconds(50));
 }
 
+// "exit status 3" or "signal 11": how a child ended, for a message.
+std::string how_it_ended(int status) {
+  if (WIFSIGNALED(status)) return "signal " + std::to_string(WTERMSIG(status));
+  return "exit status " + std::to_string(WEXITSTATUS(status));
+}
+
 std::string contents_of(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
@@ -101,7 +111,16 @@ int main(int argc, char** argv) {
            mbe::Option::number("--seed", seed, 0, UINT64_MAX), mbe::Option::text("--dir", directory),
            mbe::Option::text("--bin", bin)}))
     return *exit_status;
-  const auto bin_dir = bin != nullptr ? std::filesystem::path(bin) : std::filesystem::read_symlink("/proc/self/exe").parent_path();
+  // The producer's own rule, checked here: a size it refuses would make every
+  // round a "no file" round, and the torture a pass that tested nothing.
+  if (auto why = ch05::why_bad_record_size(record_size); !why.empty()) {
+    std::cerr << "ch06_sigkill_torture: --record-size: " << why << '\n' << usage;
+    return 2;
+  }
+  std::error_code no_exe;  // then bin_dir is empty and the first spawn names the problem
+  const auto bin_dir = bin != nullptr
+                           ? std::filesystem::path(bin)
+                           : std::filesystem::read_symlink("/proc/self/exe", no_exe).parent_path();
   const auto producer = (bin_dir / "ch05_record_producer").string();
   const auto recover = (bin_dir / "ch05_record_recover").string();
 
@@ -116,8 +135,8 @@ int main(int argc, char** argv) {
     // [round]
     for (std::uint64_t round = 0; round < kills; ++round) {
       const auto file = scratch / "stream.rec", acks = scratch / "acks.txt", report = scratch / "recover.txt";
-      std::filesystem::remove(file);
-      std::filesystem::remove(scratch / "stream.rec.creating");  // left when a kill came mid-creation
+      mbe::remove_quietly(file);
+      mbe::remove_quietly(scratch / "stream.rec.creating");  // left when a kill came mid-creation
       const pid_t pid = spawn({producer, file.string(), "--records", "100000", "--record-size",
                                std::to_string(record_size), "--durability", "none", "--acks"}, acks);
       // Most rounds kill while records are being written: wait for the file
@@ -126,16 +145,29 @@ int main(int argc, char** argv) {
       if (round % 10 != 0) wait_for_file(file, pid);
       std::this_thread::sleep_for(std::chrono::microseconds(delay_us(random)));
       ::kill(pid, SIGKILL);
-      wait_status(pid);  // killed, or finished first if the delay was long: both are fine
+      // Killed, or finished first if the delay was long: both are fine. Any
+      // other end is the producer failing, and the run with it.
+      if (const int status = wait_status(pid);
+          !(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) &&
+          !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+        throw std::runtime_error("round " + std::to_string(round) + ": " + producer +
+                                 " ended with " + how_it_ended(status) +
+                                 " instead of being killed: " + contents_of(acks));
 
       const auto acknowledged = ch06::last_count(contents_of(acks), "ACK ");
       acked_total += acknowledged;
-      if (!std::filesystem::exists(file)) {  // killed before the file was renamed into place
+      if (std::error_code missing; !std::filesystem::exists(
+              file, missing)) {  // killed before the file was renamed into place
         ++no_file;
         lost += acknowledged;  // nothing can have been acknowledged without a file
         continue;
       }
-      wait_status(spawn({recover, file.string()}, report));
+      // 0: every committed record valid; 1: a bad one, reported in the summary. Nothing else.
+      if (const int status = wait_status(spawn({recover, file.string()}, report));
+          !WIFEXITED(status) || WEXITSTATUS(status) > 1)
+        throw std::runtime_error("round " + std::to_string(round) + ": " + recover +
+                                 " ended with " + how_it_ended(status) + ": " +
+                                 contents_of(report));
       const auto recovered = ch06::parse_recovery(contents_of(report));
       if (!recovered) throw std::runtime_error("unexpected recovery report: " + contents_of(report));
       const auto verdict = ch06::judge_round(acknowledged, *recovered);
@@ -145,12 +177,16 @@ int main(int argc, char** argv) {
       torn_rejected += verdict.torn_rejected ? 1 : 0;
     }
     // [round]
+    if (no_file == kills)
+      throw std::runtime_error("no round got as far as a record file: nothing was tested");
   } catch (const std::exception& error) {
     std::cerr << "ch06_sigkill_torture: " << error.what() << '\n';
-    if (!scratch.empty()) std::filesystem::remove_all(scratch);
+    std::error_code ignored;  // cleanup: the error above is the one to report
+    if (!scratch.empty()) std::filesystem::remove_all(scratch, ignored);
     return 1;
   }
-  std::filesystem::remove_all(scratch);
+  std::error_code ignored;
+  std::filesystem::remove_all(scratch, ignored);
   std::cout << "kills=" << kills << " lost=" << lost << " torn_accepted=" << torn_accepted
             << " bad_committed=" << bad_committed << " torn_rejected=" << torn_rejected << " acked=" << acked_total
             << " no_file=" << no_file << " seed=" << seed << '\n';

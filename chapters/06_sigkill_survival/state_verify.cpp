@@ -19,6 +19,7 @@
 #include "counter_state.hpp"
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 #include "msync/page_cache.hpp"
 
 namespace {
@@ -32,8 +33,9 @@ int main(int argc, char** argv) {
   const char* path = nullptr;
   if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1})) return *exit_status;
 
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return mbe::report_errno(std::string("open ") + path, errno);
+  mbe::Failure failure;  // a FIFO, device or procfs file is refused, never waited on
+  const int fd = mbe::open_regular_file(path, O_RDONLY, failure);
+  if (fd < 0) return mbe::report_error(failure.call + " " + path, failure.error);
   // [verify]
   ch06::CounterState state{};
   const ssize_t got = ::pread(fd, &state, sizeof state, 0);

@@ -14,6 +14,7 @@
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
 #include "msync/mapped_file.hpp"
+#include "msync/shrink_guard.hpp"
 #include "torn_state.hpp"
 
 namespace {
@@ -33,12 +34,13 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  std::error_code error;
-  const auto file = mbe::MappedFile::open(path, error, mbe::Access::read_only);
-  if (error) {
-    std::cerr << "ch06_torn_reader: " << path << ": " << mbe::describe_error("open", error) << '\n';
+  mbe::Failure failure;  // names the call that failed: open, fstat, mmap...
+  const auto file = mbe::MappedFile::open(path, failure, mbe::Access::read_only);
+  if (failure) {
+    std::cerr << "ch06_torn_reader: " << path << ": " << failure.describe() << '\n';
     return 1;
   }
+  mbe::exit_when_shrunk(file, "ch06_torn_reader");  // truncated meanwhile: a message, not SIGBUS
   const std::size_t needed = chosen == "naive" ? sizeof(ch06::NaiveState) : sizeof(ch06::CheckedState);
   if (file.size() != needed) {
     std::cerr << "ch06_torn_reader: " << path << ": " << file.size() << " bytes, a " << layout

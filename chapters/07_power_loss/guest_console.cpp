@@ -12,6 +12,8 @@
 #include <thread>
 
 #include "guest_lab.hpp"
+#include "msync/cli.hpp"
+#include "msync/errors.hpp"
 
 extern char** environ;
 
@@ -48,9 +50,11 @@ void take_lines(std::string& pending, ConsoleReport& report) {
     else if (line.starts_with("GUEST ") && line.find("kernel=") != std::string::npos)
       report.kernel = line.substr(line.find("kernel=") + 7);
     else if (line.starts_with("LAB ERROR")) report.lab_error = line;
-    else if (line.starts_with("ACK ") && line.size() > 4 &&
-             line.find_first_not_of("0123456789", 4) == std::string::npos)
-      report.acknowledged = std::max<std::uint64_t>(report.acknowledged, std::stoull(line.substr(4)));
+    // A garbled number is no ACK (std::stoull threw out of here on one).
+    else if (const auto n = line.starts_with("ACK ")
+                                ? mbe::parse_number(std::string_view(line).substr(4))
+                                : std::nullopt)
+      report.acknowledged = std::max(report.acknowledged, *n);
     else if (line == "DONE") report.done = true;
   }
 }
@@ -90,13 +94,25 @@ ConsoleReport boot_and_pull(const Guest& guest, const Trial& trial,
           " mbe.writeback=" + (trial.guest_writeback ? "on" : "off")};
   argv.insert(argv.end(), drive_arguments.begin(), drive_arguments.end());
   int console[2];
-  if (::pipe2(console, O_CLOEXEC) != 0) return report.lab_error = "pipe2 failed", report;
+  if (::pipe2(console, O_CLOEXEC) != 0) {
+    report.lab_error = mbe::describe_error("pipe2", mbe::last_error());
+    return report;
+  }
   const pid_t qemu = spawn_with_output(argv, console[1]);
   ::close(console[1]);
-  if (qemu < 0) return ::close(console[0]), report.lab_error = "could not start qemu", report;
+  if (qemu < 0) {
+    ::close(console[0]);
+    report.lab_error = "could not start qemu";
+    return report;
+  }
 
   std::ofstream log(trial.work / "console.log", std::ios::binary);
   std::string pending;
+  const auto take_output = [&](const char* chunk, ssize_t got) {  // into the log, then line by line
+    log.write(chunk, got);
+    pending.append(chunk, static_cast<std::size_t>(got));
+    take_lines(pending, report);
+  };
   const auto started = std::chrono::steady_clock::now();
   const auto ack_deadline = started + trial.boot_timeout + std::chrono::seconds(300);
   bool qemu_alive = true;
@@ -119,7 +135,8 @@ ConsoleReport boot_and_pull(const Guest& guest, const Trial& trial,
     char chunk[4096];
     const ssize_t got = ::read(console[0], chunk, sizeof chunk);
     if (got <= 0) qemu_alive = false;  // qemu ended by itself: an error, see below
-    else log.write(chunk, got), pending.append(chunk, static_cast<std::size_t>(got)), take_lines(pending, report);
+    else
+      take_output(chunk, got);
   }
   ::kill(qemu, SIGKILL);  // the plug
   // [pull]
@@ -128,8 +145,7 @@ ConsoleReport boot_and_pull(const Guest& guest, const Trial& trial,
   // Lines printed before the kill are still in the pipe: they count too.
   char chunk[4096];
   ssize_t got;
-  while ((got = ::read(console[0], chunk, sizeof chunk)) > 0)
-    log.write(chunk, got), pending.append(chunk, static_cast<std::size_t>(got)), take_lines(pending, report);
+  while ((got = ::read(console[0], chunk, sizeof chunk)) > 0) take_output(chunk, got);
   ::close(console[0]);
   if (!qemu_alive && report.lab_error.empty())
     report.lab_error = "qemu exited before the plug was pulled (see " + (trial.work / "console.log").string() + ")";

@@ -30,6 +30,7 @@
 
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 #include "msync/mapped_file.hpp"
 #include "plug_records.hpp"
 
@@ -47,17 +48,33 @@ int create_file(const std::string& path, std::size_t size) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return mbe::report_errno("open " + path, errno);
   const std::vector<char> zeros(size, 0);
-  const bool written = ::write(fd, zeros.data(), size) == static_cast<ssize_t>(size);
-  const int error = errno;
-  if (!written) return ::close(fd), mbe::report_errno("write " + path, written ? EIO : error);
-  if (::fsync(fd) != 0) return mbe::report_errno("fsync " + path, errno);
+  // write() may store less than asked and set no errno: go on until all is
+  // written or a call fails, so that the error reported is that call's
+  // (EFBIG, ENOSPC) and never a stale errno.
+  int write_error = 0;
+  for (std::size_t done = 0; done < size && write_error == 0;) {
+    const ssize_t written = ::write(fd, zeros.data() + done, size - done);
+    if (written > 0)
+      done += static_cast<std::size_t>(written);
+    else if (written == 0)
+      write_error = EIO;
+    else if (errno != EINTR)
+      write_error = errno;
+  }
+  int status = 0;
+  if (write_error != 0)
+    status = mbe::report_errno("write " + path, write_error);
+  else if (::fsync(fd) != 0)
+    status = mbe::report_errno("fsync " + path, errno);
   ::close(fd);
-  return 0;
+  if (status != 0) ::unlink(path.c_str());  // created here (O_EXCL): not left half-written
+  return status;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char* mode_text = nullptr;
   std::uint64_t records = 1024;
   const char* operands[1] = {};
@@ -73,11 +90,12 @@ int main(int argc, char** argv) {
   const std::string path = operands[0];
   if (const int status = create_file(path, records * sizeof(ch07::PlugRecord))) return status;
 
+  mbe::Failure failure;
+  auto file = mbe::MappedFile::open(path, failure);
+  if (failure) return mbe::report_error(failure.call + " " + path, failure.error);
   std::error_code error;
-  auto file = mbe::MappedFile::open(path, error);
-  if (error) return mbe::report_error("open+mmap " + path, error);
   // Its name, too, is durable before the first record: a loss afterwards is a record's alone.
-  if ((error = file.sync_parent_directory())) return mbe::report_error("fsync(directory)", error);
+  if (file.sync_parent_directory(failure)) return mbe::report_error(failure.call, failure.error);
   mbe::print_line("READY");
   // [store]
   constexpr std::size_t record_size = sizeof(ch07::PlugRecord);

@@ -30,6 +30,7 @@
 #include "guest_lab.hpp"
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 
 namespace {
 
@@ -48,6 +49,10 @@ constexpr std::uint64_t unset = UINT64_MAX;
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ. Images, logs, console
+  // output: 0644 at most, even under umask 0.
+  mbe::report_file_size_limit_as_error();
+  mbe::never_create_group_or_world_writable();
   const char *mode = nullptr, *model_text = "kill", *guest_dir = MBE_CH07_GUEST_DIR, *work_dir = nullptr;
   std::uint64_t records = 256, pull_after_ack = unset, pull_delay_us = unset, seed = std::random_device{}();
   bool guest_writeback = false;
@@ -71,7 +76,10 @@ int main(int argc, char** argv) {
 
   std::string why_not;
   const auto guest = ch07::find_guest(guest_dir, why_not);
-  if (!guest) return std::printf("lab unavailable: %s\n", why_not.c_str()), 77;
+  if (!guest) {
+    std::printf("lab unavailable: %s\n", why_not.c_str());
+    return 77;
+  }
 
   std::mt19937_64 random(seed);
   ch07::Trial trial;
@@ -97,8 +105,9 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(result.replay.writes_replayed),
                 static_cast<unsigned long long>(result.replay.writes_dropped));
   std::printf("%s\n", ch07::describe(trial, result).c_str());
+  std::error_code ignored;  // cleanup only
   if (!temporary.empty() && result.outcome == ch07::TrialResult::Outcome::checked)
-    std::filesystem::remove_all(temporary);  // kept when something went wrong, to look at
+    std::filesystem::remove_all(temporary, ignored);  // kept when something went wrong, to look at
   if (result.outcome == ch07::TrialResult::Outcome::lab_unavailable) return 77;
   return result.outcome == ch07::TrialResult::Outcome::checked ? 0 : 1;
 }

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "msync/cli.hpp"
+#include "msync/files.hpp"
 #include "write_log.hpp"
 
 namespace {
@@ -29,6 +30,7 @@ constexpr std::string_view usage =
 }  // namespace
 
 int main(int argc, char** argv) {
+  mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char* operands[2] = {};
   if (auto exit_status = mbe::parse_command_line(argc, argv, usage, operands))
     return *exit_status;

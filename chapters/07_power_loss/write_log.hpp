@@ -45,7 +45,10 @@ struct ReplaySummary {
 /// Applies to @p image (a copy of the disk as it was before the guest booted)
 /// every write of @p log that a volatile disk cache cannot have lost: those
 /// before the last flush, and FUA writes. Returns false with @p error set if
-/// the log is unreadable, malformed or truncated; @p image is then untouched.
+/// the log is unreadable, malformed or truncated, or writes past the end of
+/// @p image; @p image is then untouched: every entry is checked before the
+/// first write. Only an I/O error while writing @p image leaves it partly
+/// replayed. @p log and @p image must be regular files (a FIFO is refused).
 bool replay_to_last_flush(const std::filesystem::path& log, const std::filesystem::path& image,
                           ReplaySummary& summary, std::string& error);
 

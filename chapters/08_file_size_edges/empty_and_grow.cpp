@@ -22,6 +22,7 @@
 
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 #include "msync/mapped_file.hpp"
 
 namespace {
@@ -36,6 +37,7 @@ constexpr char greeting[] = "hello from page 0";
 }  // namespace
 
 int main(int argc, char** argv) {
+  mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char* path = nullptr;
   std::uint64_t grow_to = 4;
   if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1},

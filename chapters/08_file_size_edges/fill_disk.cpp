@@ -22,6 +22,7 @@
 
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 #include "msync/mapped_file.hpp"
 
 namespace {
@@ -35,6 +36,7 @@ constexpr std::string_view usage =
 }  // namespace
 
 int main(int argc, char** argv) {
+  mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char* path = nullptr;
   std::uint64_t mib = 0;
   bool preallocate = false;

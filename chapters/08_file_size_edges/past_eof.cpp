@@ -25,6 +25,7 @@
 
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 #include "msync/mapped_file.hpp"
 
 namespace {
@@ -39,6 +40,7 @@ constexpr std::string_view usage =
 }  // namespace
 
 int main(int argc, char** argv) {
+  mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char* path = nullptr;
   std::uint64_t size = 100;
   std::uint64_t store_at = 200;

@@ -13,6 +13,7 @@
 // though step 1 succeeded. On a quiet device the step-3 figure shows what the
 // file's own fsync left unwritten: after a rename, the directory block.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -24,6 +25,7 @@
 #include "msync/cli.hpp"
 #include "msync/device_writes.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 
 namespace {
 
@@ -46,6 +48,7 @@ std::optional<std::uint64_t> report(const char* step, int fd, std::optional<std:
 }  // namespace
 
 int main(int argc, char** argv) {
+  mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char* operands[2] = {};
   if (auto exit_status = mbe::parse_command_line(argc, argv, usage, operands))
     return *exit_status;
@@ -55,18 +58,37 @@ int main(int argc, char** argv) {
   const auto slash = path.rfind('/');
   const std::string directory = slash == std::string::npos ? "." : path.substr(0, slash + 1);
 
+  // Replacing is for regular files: a FIFO, socket or device named FILE is left alone.
+  if (struct stat existing{}; ::stat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
+    std::fprintf(stderr, "ch08_replace_durably: %s: not a regular file; nothing replaced\n",
+                 path.c_str());
+    return 1;
+  }
   // [replace]
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return mbe::report_errno("open " + temporary, errno);
   auto counted = mbe::sectors_written(fd);
-  if (::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()) || ::fsync(fd) != 0) {
-    const int error = errno;
-    ::unlink(temporary.c_str());  // FILE itself is untouched
-    return mbe::report_errno("write+fsync " + temporary, error);
+  // Until the rename, FILE is untouched: any failure removes FILE.new and says which call failed.
+  auto give_up = [&](const std::string& call, int error) {
+    ::unlink(temporary.c_str());
+    ::close(fd);
+    return mbe::report_errno(call, error);
+  };
+  // write() may store less than asked: go on, so that a failure is the real errno (EFBIG, ENOSPC).
+  for (std::size_t done = 0; done < text.size();) {
+    const ssize_t written = ::write(fd, text.data() + done, text.size() - done);
+    if (written > 0)
+      done += static_cast<std::size_t>(written);
+    else if (written == 0)
+      return give_up("write " + temporary, EIO);
+    else if (errno != EINTR)
+      return give_up("write " + temporary, errno);
   }
+  if (::fsync(fd) != 0) return give_up("fsync " + temporary, errno);
   counted = report("1. write + fsync(FILE.new):", fd, counted);
 
-  if (::rename(temporary.c_str(), path.c_str()) != 0) return mbe::report_errno("rename", errno);
+  if (::rename(temporary.c_str(), path.c_str()) != 0)
+    return give_up("rename " + temporary + " " + path, errno);
   counted = report("2. rename over FILE:", fd, counted);
   if (::fsync(fd) != 0) return mbe::report_errno("fsync", errno);
   counted = report("   fsync(FILE) again:", fd, counted);

@@ -21,6 +21,7 @@
 
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 #include "msync/mapped_file.hpp"
 
 namespace {
@@ -33,6 +34,7 @@ constexpr std::string_view usage =
 }  // namespace
 
 int main(int argc, char** argv) {
+  mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {}))
     return *exit_status;
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <string>
 #include <string_view>
 
 #include "msync/cli.hpp"
@@ -47,11 +48,14 @@ int main(int argc, char** argv) {
     if (child < 0) return mbe::report_errno("fork", errno);
     if (child == 0) {  // the "other process": it knows only the path
       const int fd = ::open(path, O_WRONLY | O_CLOEXEC);
-      _exit(fd >= 0 && ::ftruncate(fd, static_cast<off_t>(page)) == 0 ? 0 : 1);
+      if (fd < 0)
+        _exit(mbe::report_errno(std::string("open ") + path, errno));  // names the call itself
+      _exit(::ftruncate(fd, static_cast<off_t>(page)) == 0 ? 0
+                                                           : mbe::report_errno("ftruncate", errno));
     }
     int status = 0;
     if (::waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      std::fprintf(stderr, "the child could not truncate %s\n", path);
+      std::fprintf(stderr, "the child could not truncate %s (see its message above)\n", path);
       return 1;
     }
     std::printf("another process truncated the file to %zu bytes\n", page);

@@ -23,6 +23,7 @@
 
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 #include "msync/mapped_file.hpp"
 
 namespace {
@@ -50,6 +51,7 @@ std::string filesystem_name(int fd) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char* directory = nullptr;
   if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&directory, 1}))
     return *exit_status;

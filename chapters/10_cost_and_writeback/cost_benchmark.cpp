@@ -33,6 +33,7 @@
 #include "msync/cli.hpp"
 #include "msync/device_writes.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 #include "msync/mapped_file.hpp"
 
 namespace {
@@ -86,6 +87,7 @@ void update(Case& c) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char* directory = nullptr;
   std::uint64_t rounds = 30;
   if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&directory, 1},
@@ -94,6 +96,7 @@ int main(int argc, char** argv) {
   const std::filesystem::path dir = directory;
   const std::size_t page = mbe::page_size();
   std::vector<Case> cases;
+  std::filesystem::path written_file;  // the one file not made by MappedFile::create
   try {
     // Files filled through a mapping and synced: blocks allocated, small folios.
     const auto add = [&](std::string label, Persist persist, std::size_t pages, std::size_t file_pages) {
@@ -116,6 +119,7 @@ int main(int argc, char** argv) {
     add("MS_SYNC, 1 GiB mapping", Persist::ms_sync, 1, (std::size_t{1} << 30) / page);
     {  // a file written by 1 MiB write()s gets large folios: one stored byte dirties a whole one
       const auto path = dir / ("ch10_cost_" + std::to_string(cases.size()) + ".tmp");
+      written_file = path;
       const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
       if (fd < 0) check(-1, "open");
       const std::vector<char> chunk(std::size_t{1} << 20, 'w');
@@ -146,7 +150,8 @@ int main(int argc, char** argv) {
     // [rounds]
   } catch (const std::exception& error) {
     std::fprintf(stderr, "%s\n", error.what());
-    for (auto& c : cases) std::filesystem::remove(c.file.path());
+    for (auto& c : cases) mbe::remove_quietly(c.file.path());
+    if (!written_file.empty()) mbe::remove_quietly(written_file);
     return 1;
   }
 
@@ -166,7 +171,7 @@ int main(int argc, char** argv) {
     std::printf("| %s | %zu | %.1f | %.1f | %.1f | %.1f | %s | %s |\n", c.label.c_str(), c.pages,
                 c.micros.front(), median(c.micros), c.micros.back(), median(c.micros) / floor, bytes.c_str(),
                 flushes.c_str());
-    std::filesystem::remove(c.file.path());
+    mbe::remove_quietly(c.file.path());
   }
   std::printf("\n%llu interleaved rounds. Time is per update: the stores plus the call.\n",
               static_cast<unsigned long long>(rounds));

@@ -1,10 +1,11 @@
 # libFuzzer targets, built by clang++ whatever compiler builds the rest.
 #
 #   mbe_fuzz_target(ch05 fuzz_record_scan SOURCES a.cpp b.cpp
-#                   [SEEDS producer-program] [SECONDS 5])
+#                   [SEEDS producer-program | SEED_DIR dir] [SECONDS 5])
 #       -> bin/ch05_fuzz_record_scan (when clang++ can link -fsanitize=fuzzer)
 #          and a test "ch05/fuzz_record_scan" that fuzzes for SECONDS seconds,
-#          starting from a corpus made by running bin/ch05_<SEEDS>; without the
+#          starting from a corpus made by running bin/ch05_<SEEDS>, or from the
+#          files in SEED_DIR (relative to the chapter's sources); without the
 #          fuzzer runtime the test prints why and is skipped (exit 77).
 include_guard(GLOBAL)
 
@@ -31,7 +32,7 @@ elseif(NOT MBE_FUZZER_WORKS)
 endif()
 
 function(mbe_fuzz_target chapter name)
-  cmake_parse_arguments(PARSE_ARGV 2 arg "" "SEEDS;SECONDS" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 2 arg "" "SEEDS;SEED_DIR;SECONDS" "SOURCES")
   if(NOT arg_SECONDS)
     set(arg_SECONDS 5)
   endif()
@@ -40,6 +41,8 @@ function(mbe_fuzz_target chapter name)
   set(seed_program "")
   if(arg_SEEDS)
     set(seed_program "$<TARGET_FILE:${chapter}_${arg_SEEDS}>")
+  elseif(arg_SEED_DIR)
+    set(seed_program "${CMAKE_CURRENT_SOURCE_DIR}/${arg_SEED_DIR}")
   endif()
   if(MBE_FUZZER_SKIP_REASON)
     add_test(NAME "${chapter}/${name}"

@@ -38,6 +38,8 @@ std::optional<int> parse_command_line(int argc, char** argv, std::string_view us
       std::cout << usage;
       return 0;
     }
+    if (arg.empty())  // "" names no file: open("") would fail later with a puzzling ENOENT
+      return usage_error(program, "an empty argument names nothing", usage);
     if (!arg.starts_with("-")) {
       if (operands_seen == operands.size())
         return usage_error(program, "unexpected argument '" + std::string(arg) + "'", usage);
@@ -55,6 +57,8 @@ std::optional<int> parse_command_line(int argc, char** argv, std::string_view us
     }
     if (i + 1 == argc) return usage_error(program, std::string(arg) + " needs a value", usage);
     const char* value = argv[++i];
+    if (*value == '\0')
+      return usage_error(program, std::string(arg) + " needs a value, not ''", usage);
     if (option->text_value != nullptr) {
       *option->text_value = value;
       continue;

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 
 namespace mbe {
 namespace {
@@ -23,17 +24,14 @@ class MappedFileCategory final : public std::error_category {
       case MappedFileError::misaligned_object: return "offset is not aligned for the object type";
       case MappedFileError::not_mapped: return "no file is mapped (empty or moved-from object)";
       case MappedFileError::not_a_regular_file: return "not a regular file";
+      case MappedFileError::pseudo_file:
+        return "a procfs or sysfs file, not data on a disk (its size and contents are made up)";
     }
     return "unknown mapped_file error";
   }
 };
 
-// Which call failed, so the throwing forms can say "ftruncate: ENOSPC (...)".
-struct Failure {
-  const char* call = nullptr;
-  std::error_code error;
-};
-
+// Which call failed, so that every form can say "ftruncate: ENOSPC (...)".
 Failure fail(const char* call, std::error_code error) { return {call, error}; }
 
 void close_keeping_errno(int fd) noexcept {
@@ -107,7 +105,10 @@ Failure map_descriptor(int fd, std::size_t size, Access access, std::byte*& data
 Failure create_impl(const std::filesystem::path& path, std::size_t size, mode_t mode, int& fd,
                     std::byte*& data) {
   if (size == 0) return fail("MappedFile::create", MappedFileError::empty_file);
-  fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0666);
+  // Before the file exists: ftruncate past RLIMIT_FSIZE would raise SIGXFSZ.
+  if (auto error = check_file_size_limit(size)) return fail("ftruncate", error);
+  // 0600 or 0644 at most: never executable, never writable by group or world.
+  fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0644);
   if (fd < 0) return fail("open", last_error());
   Failure failure;
   if (::ftruncate(fd, static_cast<off_t>(size)) != 0)
@@ -123,14 +124,12 @@ Failure create_impl(const std::filesystem::path& path, std::size_t size, mode_t 
 
 Failure open_impl(const std::filesystem::path& path, Access access, int& fd, std::byte*& data,
                   std::size_t& size) {
-  fd = ::open(path.c_str(), (access == Access::read_write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-  if (fd < 0) return fail("open", last_error());
-  struct stat status {};
   Failure failure;
+  fd = open_regular_file(path, access == Access::read_write ? O_RDWR : O_RDONLY, failure);
+  if (fd < 0) return failure;
+  struct stat status {};
   if (::fstat(fd, &status) != 0)
     failure = fail("fstat", last_error());
-  else if (!S_ISREG(status.st_mode))
-    failure = fail("MappedFile::open", MappedFileError::not_a_regular_file);
   else if (status.st_size == 0)
     failure = fail("MappedFile::open", MappedFileError::empty_file);
   else {
@@ -145,20 +144,36 @@ Failure open_impl(const std::filesystem::path& path, Access access, int& fd, std
 
 MappedFile MappedFile::create(const std::filesystem::path& path, std::size_t size,
                               std::error_code& error, mode_t mode) noexcept {
+  Failure failure;
+  auto file = create(path, size, failure, mode);
+  error = failure.error;
+  return file;
+}
+
+MappedFile MappedFile::create(const std::filesystem::path& path, std::size_t size, Failure& failure,
+                              mode_t mode) noexcept {
   int fd = -1;
   std::byte* data = nullptr;
-  error = create_impl(path, size, mode, fd, data).error;
-  if (error) return {};
+  failure = create_impl(path, size, mode, fd, data);
+  if (failure) return {};
   return {path, fd, data, size, Access::read_write};
 }
 
 MappedFile MappedFile::open(const std::filesystem::path& path, std::error_code& error,
                             Access access) noexcept {
+  Failure failure;
+  auto file = open(path, failure, access);
+  error = failure.error;
+  return file;
+}
+
+MappedFile MappedFile::open(const std::filesystem::path& path, Failure& failure,
+                            Access access) noexcept {
   int fd = -1;
   std::byte* data = nullptr;
   std::size_t size = 0;
-  error = open_impl(path, access, fd, data, size).error;
-  if (error) return {};
+  failure = open_impl(path, access, fd, data, size);
+  if (failure) return {};
   return {path, fd, data, size, access};
 }
 
@@ -166,8 +181,7 @@ MappedFile MappedFile::create(const std::filesystem::path& path, std::size_t siz
   int fd = -1;
   std::byte* data = nullptr;
   if (auto failure = create_impl(path, size, mode, fd, data); failure.error)
-    throw Error(describe_error(std::string(failure.call) + " " + path.string(), failure.error),
-                failure.error);
+    throw Error(describe_error(failure.call + " " + path.string(), failure.error), failure.error);
   return {path, fd, data, size, Access::read_write};
 }
 
@@ -176,8 +190,7 @@ MappedFile MappedFile::open(const std::filesystem::path& path, Access access) {
   std::byte* data = nullptr;
   std::size_t size = 0;
   if (auto failure = open_impl(path, access, fd, data, size); failure.error)
-    throw Error(describe_error(std::string(failure.call) + " " + path.string(), failure.error),
-                failure.error);
+    throw Error(describe_error(failure.call + " " + path.string(), failure.error), failure.error);
   return {path, fd, data, size, access};
 }
 
@@ -215,15 +228,26 @@ void MappedFile::sync_or_throw(std::size_t offset, std::size_t length, SyncMode 
 }
 
 std::error_code MappedFile::sync_parent_directory() const noexcept {
-  if (!is_mapped()) return MappedFileError::not_mapped;
+  Failure failure;
+  return sync_parent_directory(failure);
+}
+
+std::error_code MappedFile::sync_parent_directory(Failure& failure) const noexcept {
+  failure = {};
+  if (!is_mapped()) {
+    failure = fail("MappedFile::sync_parent_directory", MappedFileError::not_mapped);
+    return failure.error;
+  }
   std::filesystem::path directory = path_.parent_path();
   if (directory.empty()) directory = ".";
   const int dir_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd < 0) return last_error();
-  std::error_code error;
-  if (::fsync(dir_fd) != 0) error = last_error();
+  if (dir_fd < 0) {
+    failure = {"open " + directory.string(), last_error()};
+    return failure.error;
+  }
+  if (::fsync(dir_fd) != 0) failure = {"fsync " + directory.string(), last_error()};
   ::close(dir_fd);
-  return error;
+  return failure.error;
 }
 
 }  // namespace mbe

@@ -62,13 +62,17 @@ TEST_CASE("the consumer and the recovery scan refuse bad files and leave them un
   bad_record[64 + 64 + 30] ^= 0x10;  // a bit of record 1's payload
   const std::vector<BadFile> files{
       {"missing", "", "open: ENOENT (No such file or directory)"},
-      {"empty", "", "open: file is empty: a mapping needs at least one byte (mmap of length 0 is EINVAL)"},
+      {"empty", "",
+       "MappedFile::open: file is empty: a mapping needs at least one byte (mmap of length 0 is "
+       "EINVAL)"},
       {"short", good.substr(0, 40), "file is too short for a header: 40 bytes, need 64"},
       {"foreign", std::string(400, 'x'), "not a record file (wrong magic number)"},
       {"newer", with_u32(good, 8, 2), "unsupported version 2 (this program reads version 1)"},
       {"corrupt-header", with_u32(good, 16, 5), "corrupt header (checksum mismatch)"},
-      {"truncated", good.substr(0, 200), "file is shorter than its header says: 200 bytes, 4 records need 320"},
-      {"counter-past-capacity", with_u32(good, 24, 9), "corrupt header: 9 records committed, but room for 4"},
+      {"truncated", good.substr(0, 200),
+       "file is shorter than its header says: 200 bytes, 4 records need 320"},
+      {"counter-past-capacity", with_u32(good, 24, 9),
+       "corrupt header: 9 records committed, but room for 4"},
   };
   for (const auto& file : files) {
     CAPTURE(std::string(file.name));

@@ -41,6 +41,7 @@ struct Option {
 
 /// @brief Parses `PROGRAM OPERAND... [OPTION]...` with exactly `operands.size()`
 /// operands (words not starting with `-`) in any order with the options.
+/// An empty operand or option value (`""`) is a usage error: it names no file.
 ///
 /// @return nullopt when the program should go on; otherwise the exit status
 /// to return at once: 0 after `--help`/`-h` (usage printed to standard

@@ -52,4 +52,16 @@ std::string call_result(int return_value);
 /// @brief The error code for the current `errno`.
 std::error_code last_error() noexcept;
 
+/// @brief What a non-throwing helper reports: the call that failed and its
+/// error, so that a program can print `mmap: ENODEV (No such device)` and not
+/// the name of some other call.
+struct Failure {
+  std::string call;       ///< e.g. `"mmap"`; empty on success
+  std::error_code error;  ///< empty on success
+  /// @brief True when something failed.
+  explicit operator bool() const noexcept { return static_cast<bool>(error); }
+  /// @brief describe_error() of the call and the error.
+  [[nodiscard]] std::string describe() const { return describe_error(call, error); }
+};
+
 }  // namespace mbe

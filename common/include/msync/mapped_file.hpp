@@ -13,6 +13,8 @@
 #include <system_error>
 #include <type_traits>
 
+#include "msync/errors.hpp"
+
 namespace mbe {
 
 /// @brief How MappedFile::sync() asks the kernel to write back.
@@ -32,6 +34,7 @@ enum class MappedFileError {
   misaligned_object,      ///< an object offset is not a multiple of its alignment
   not_mapped,             ///< default-constructed or moved-from MappedFile
   not_a_regular_file,     ///< only regular files are mapped (not directories, devices)
+  pseudo_file,            ///< a procfs/sysfs file: its size and contents are made up
 };
 
 /// @brief The `std::error_category` of MappedFileError.
@@ -86,13 +89,28 @@ class MappedFile {
 
   /// @brief Creates a **new** file of @p size bytes (zero-filled, sparse) and
   /// maps it. Fails with `EEXIST` rather than overwrite an existing file.
-  /// The file is opened `O_CLOEXEC`; @p mode loses any execute bits.
-  /// A size of 0 fails with MappedFileError::empty_file and creates nothing.
+  /// The file is opened `O_CLOEXEC`. Created files are 0600 or 0644 at most:
+  /// @p mode loses its execute bits and its group- and world-write bits
+  /// (a request for 0777 gives 0644, then the umask applies).
+  /// A size of 0 fails with MappedFileError::empty_file, a size over
+  /// `RLIMIT_FSIZE` with `EFBIG` (named `ftruncate`, checked before it, so
+  /// that no `SIGXFSZ` kills the process); both create nothing. A failure
+  /// after the file was created removes it again.
   static MappedFile create(const std::filesystem::path& path, std::size_t size,
                            std::error_code& error, mode_t mode = 0600) noexcept;
+  /// @brief create() that also says which call failed (for the message).
+  static MappedFile create(const std::filesystem::path& path, std::size_t size, Failure& failure,
+                           mode_t mode = 0600) noexcept;
   /// @brief Maps an existing regular file in its whole current length.
-  /// An empty file fails with MappedFileError::empty_file.
+  /// An empty file fails with MappedFileError::empty_file; a FIFO, socket or
+  /// device with MappedFileError::not_a_regular_file, at once (a FIFO is
+  /// never waited on); a procfs or sysfs file with MappedFileError::pseudo_file
+  /// (see open_regular_file() in files.hpp).
   static MappedFile open(const std::filesystem::path& path, std::error_code& error,
+                         Access access = Access::read_write) noexcept;
+  /// @brief open() that also says which call failed (`open`, `fstat`,
+  /// `mmap`...): print failure.describe(), not a guessed call name.
+  static MappedFile open(const std::filesystem::path& path, Failure& failure,
                          Access access = Access::read_write) noexcept;
   /// @brief Throwing form of create(); throws mbe::Error naming the failed call.
   static MappedFile create(const std::filesystem::path& path, std::size_t size,
@@ -157,6 +175,9 @@ class MappedFile {
   /// `msync`/`fsync` of the file are not required to write it, and after a
   /// rename they do not (chapter 08 measures it).
   std::error_code sync_parent_directory() const noexcept;
+  /// @brief sync_parent_directory() that also says which call failed:
+  /// `open DIR` or `fsync DIR` (the error is also returned).
+  std::error_code sync_parent_directory(Failure& failure) const noexcept;
 
  private:
   MappedFile(std::filesystem::path path, int fd, std::byte* data, std::size_t size,
