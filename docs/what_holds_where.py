@@ -145,7 +145,12 @@ def page(out_path, directories):
         "Every test of the suite is a claim. This page shows what each claim did when the whole\n"
         "suite ran with its scratch directory on each filesystem of the **filesystem matrix**:\n"
         "a small image of each kind, made fresh, loop-mounted in a private mount namespace.\n"
-        "It is generated from that run's results, never typed by hand.\n")
+        "It is generated from that run's results, never typed by hand. Not in the matrix:\n"
+        "chapter 07's power-loss lab (its guest has a disk and a kernel of its own), fuzzing,\n"
+        "the checks of the pages and the student's own tests. A few tests make small\n"
+        "filesystems of their own (chapter 08's full disk, failing device and rename, the\n"
+        "flush tests of chapters 01 and 02, chapter 10's dirty-limit tests): their rows show\n"
+        "those filesystems' values, the same in every column.\n")
     if not kinds:
         out.append("No results of a matrix run were found; run `cmake --workflow --preset filesystems`"
                    " as root.\n")

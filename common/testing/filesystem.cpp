@@ -27,15 +27,16 @@ std::string block_device_name(dev_t device) {
 }
 
 // jbd2 names each journal "<device>-<journal inode>" under /proc/fs/jbd2.
-bool ext4_has_journal(const std::filesystem::path& directory) {
+// Nothing when the device cannot be named: better "unmeasured" than a guess.
+std::optional<bool> ext4_has_journal(const std::filesystem::path& directory) {
   struct stat status {};
-  if (::stat(directory.c_str(), &status) != 0) return false;
+  if (::stat(directory.c_str(), &status) != 0) return std::nullopt;
   const std::string device = block_device_name(status.st_dev);
-  if (device.empty()) return false;
+  if (device.empty()) return std::nullopt;
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator("/proc/fs/jbd2", error))
     if (entry.path().filename().string().rfind(device + "-", 0) == 0) return true;
-  return false;
+  return false;  // no journal of that device (or no journal on the machine at all)
 }
 
 }  // namespace
@@ -49,8 +50,11 @@ Filesystem filesystem_of(const std::filesystem::path& directory) {
   }
   result.block_size = static_cast<std::uint64_t>(info.f_bsize);
   switch (static_cast<long>(info.f_type)) {
-    case ext4_magic:
-      if (ext4_has_journal(directory)) {
+    case ext4_magic: {
+      const auto journal = ext4_has_journal(directory);
+      if (!journal) {
+        result.name = "unmeasured (ext4 on a device whose journal cannot be looked up)";
+      } else if (*journal) {
         result.kind = FilesystemKind::ext4_journal;
         result.name = "ext4-journal";
       } else {
@@ -58,6 +62,7 @@ Filesystem filesystem_of(const std::filesystem::path& directory) {
         result.name = "ext4-nojournal";
       }
       break;
+    }
     case xfs_magic:
       result.kind = FilesystemKind::xfs;
       result.name = "xfs";

@@ -15,8 +15,8 @@ cd "$scratch" || exit 1
 # (Re)creates the hostile files in the scratch directory, and nothing else.
 make_hostile() {
   rm -rf "${scratch:?}"/* "${scratch:?}"/.[!.]*
-  mkfifo fifo
-  mknod null c 1 3 2>/dev/null
+  mkfifo -m 0600 fifo
+  mknod -m 0600 null c 1 3 2>/dev/null
   if command -v python3 >/dev/null; then
     python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$scratch/socket"
   fi
