@@ -51,13 +51,6 @@ std::error_code make_error_code(MappedFileError error) noexcept {
   return {static_cast<int>(error), mapped_file_category()};
 }
 
-std::size_t page_size() noexcept { return static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); }
-
-ByteRange page_rounded(std::size_t offset, std::size_t length, std::size_t page) noexcept {
-  const std::size_t start = offset & ~(page - 1);
-  return {start, offset + length - start};
-}
-
 MappedFile::MappedFile(std::filesystem::path path, int fd, std::byte* data, std::size_t size,
                        Access access) noexcept
     : path_(std::move(path)), fd_(fd), data_(data), size_(size), access_(access) {}
@@ -209,17 +202,11 @@ void MappedFile::check_object(std::size_t offset, std::size_t size, std::size_t 
                 error);
 }
 
-// [sync]
-std::error_code MappedFile::sync(std::size_t offset, std::size_t length, SyncMode mode) noexcept {
+std::error_code MappedFile::sync_refused(std::size_t offset, std::size_t length) const noexcept {
   if (!is_mapped()) return MappedFileError::not_mapped;
   if (offset > size_ || length > size_ - offset) return MappedFileError::range_outside_mapping;
-  if (length == 0) return {};
-  const ByteRange pages = page_rounded(offset, length, page_size());
-  if (::msync(data_ + pages.offset, pages.length, static_cast<int>(mode)) != 0)
-    return last_error();
-  return {};
+  return {};  // an empty range: nothing to write
 }
-// [sync]
 
 std::error_code MappedFile::sync_all(SyncMode mode) noexcept { return sync(0, size_, mode); }
 
