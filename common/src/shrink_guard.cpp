@@ -23,7 +23,11 @@ void on_sigbus(int, siginfo_t* info, void*) {
     if (::write(STDERR_FILENO, message, message_length) < 0) ::_exit(1);
     ::_exit(1);
   }
-  ::signal(SIGBUS, SIG_DFL);  // not ours: returning re-runs the access, which now kills
+  // Not ours. A fault: returning re-runs the access, which now kills. A
+  // SIGBUS sent by a process (kill, raise: si_code <= 0) re-runs nothing:
+  // sent again, it is delivered, with the default action, on return.
+  ::signal(SIGBUS, SIG_DFL);
+  if (info->si_code <= 0) ::raise(SIGBUS);
 }
 
 void append(std::string_view text) {

@@ -21,6 +21,7 @@
 #include "msync/errors.hpp"
 #include "msync/files.hpp"
 #include "msync/mapped_file.hpp"
+#include "msync/shrink_guard.hpp"
 #include "testing.hpp"
 
 using mbe::MappedFile;
@@ -219,4 +220,29 @@ TEST_CASE("sync_parent_directory names the call that failed - open or fsync of t
         "open " + directory.string() + ": ENOENT (No such file or directory)");
   CHECK(MappedFile().sync_parent_directory(failure) == MappedFileError::not_mapped);
   CHECK(failure.call == "MappedFile::sync_parent_directory");
+}
+
+TEST_CASE("the shrink guard ends a read past a shrunk file with its message and lets other SIGBUS kill") {
+  ScratchDir dir;
+  const auto path = dir.path() / "shrinks.bin";
+  const auto messages = dir.path() / "stderr.txt";
+  const auto shrunk = mbe::testing::run_in_child([&] {
+    const int err = ::open(messages.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (err < 0 || ::dup2(err, STDERR_FILENO) < 0) return 3;
+    auto file = MappedFile::create(path, 2 * mbe::page_size());
+    mbe::exit_when_shrunk(file, "guarded");
+    if (::truncate(path.c_str(), 0) != 0) return 3;
+    return static_cast<int>(std::to_integer<unsigned char>(file.bytes()[mbe::page_size()]));
+  });
+  CHECK(shrunk.exited_with(1));
+  CHECK(mbe::testing::contains(mbe::testing::read_file(messages),
+                               "guarded: " + path.string() + ": the file shrank"));
+  // A SIGBUS sent by a process is no read past the end: it must still kill.
+  const auto sent = mbe::testing::run_in_child([&] {
+    auto file = MappedFile::create(dir.path() / "whole.bin", mbe::page_size());
+    mbe::exit_when_shrunk(file, "guarded");
+    ::raise(SIGBUS);
+    return 0;
+  });
+  CHECK(sent.signal == SIGBUS);
 }
