@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# One column of the filesystem matrix: makes a small filesystem of one kind
-# in the build tree, loop-mounts it in a private mount namespace, runs the
-# suite with its scratch directory there, then unmounts and removes it.
+# One phase of one column of the filesystem matrix: makes a small filesystem
+# of one kind in the build tree, loop-mounts it in a private mount namespace,
+# runs tests with their scratch directory there, then unmounts and removes it.
 #
-# Usage: filesystem_matrix.sh BUILD_DIR KIND [CTEST_ARGS...]
-#   Runs every test but the matrix itself, the VM lab (its guest has a disk
-#   of its own), fuzzing, the checks of the pages and the site, and the
-#   student's exercise/ tests: none of them depends on the filesystem.
+# Usage: filesystem_matrix.sh BUILD_DIR KIND PHASE [CTEST_ARGS...]
 #   KIND: ext4-journal | ext4-nojournal | xfs | btrfs | tmpfs
-#   BUILD_DIR/filesystem-matrix/KIND/ receives junit.xml (CTest's JUnit
-#   report) and run.txt (kernel, date, filesystem, duration); the column's
-#   summary for the "What holds where" page goes to
-#   BUILD_DIR/filesystem-matrix/results/KIND.tsv (docs/what_holds_where.py).
+#   PHASE suite: every test but the matrix itself, the VM lab (its guest has
+#   a disk of its own), fuzzing, the checks of the pages and the site, the
+#   student's exercise/ tests (none of them depends on the filesystem), and
+#   the tests that wait for the kernel's own writeback.
+#   PHASE kernel-wait: those writeback tests, on a filesystem of their own,
+#   so that no other test dirties their device meanwhile (a busy device gets
+#   written back early, whatever the age of its pages, and they would measure
+#   that instead of the expiry). They only sleep: CTest runs the five columns'
+#   waits at the same time, after every column's suite (see common/CMakeLists.txt).
+#   BUILD_DIR/filesystem-matrix/KIND/PHASE/ receives junit.xml (CTest's JUnit
+#   report) and run.txt (kernel, date, filesystem, duration, status); once
+#   both phases of a column are there, its summary for the "What holds where"
+#   page goes to BUILD_DIR/filesystem-matrix/results/KIND.tsv
+#   (docs/what_holds_where.py). A new suite phase discards the column's
+#   earlier waits and summary, so a summary never mixes two runs.
 # Exit: the inner ctest's status; 77 (skipped) without root or the mkfs tool.
 #
 # The mount lives in a namespace of its own (unshare -m): nobody else sees
@@ -21,13 +29,19 @@
 # last unmount; a killed run's image is removed by the next run.
 set -euo pipefail
 
-if (($# < 2)); then
-  echo "usage: filesystem_matrix.sh BUILD_DIR KIND [CTEST_ARGS...]" >&2
+if (($# < 3)); then
+  echo "usage: filesystem_matrix.sh BUILD_DIR KIND suite|kernel-wait [CTEST_ARGS...]" >&2
   exit 2
 fi
 build_dir=$(realpath "$1")
 kind=$2
-shift 2
+phase=$3
+shift 3
+case $phase in
+  suite) tests=(-LE "^(matrix|lab|fuzz|docs|docs-source|style|kernel-wait)$") ;;
+  kernel-wait) tests=(-L "^kernel-wait$") ;;
+  *) echo "filesystem_matrix.sh: unknown phase '$phase' (suite or kernel-wait)" >&2; exit 2 ;;
+esac
 
 skip() { echo "SKIPPED: $*"; exit 77; }
 
@@ -46,14 +60,16 @@ if [[ -n $mkfs ]] && ! command -v "$mkfs" >/dev/null; then
 fi
 command -v unshare >/dev/null || skip "unshare is not installed (util-linux)"
 
-work="$build_dir/filesystem-matrix/$kind"
-rm -rf "$work"
-mkdir -p "$work/mnt"
-
-if [[ ${MBE_IN_PRIVATE_NAMESPACE:-} != "$kind" ]]; then
+column="$build_dir/filesystem-matrix/$kind"
+results="$build_dir/filesystem-matrix/results"
+work="$column/$phase"
+if [[ ${MBE_IN_PRIVATE_NAMESPACE:-} != "$kind/$phase" ]]; then
+  rm -rf "$work"
+  if [[ $phase == suite ]]; then rm -rf "$column/kernel-wait" "$results/$kind.tsv"; fi
+  mkdir -p "$work/mnt"
   # Re-run this script inside a private mount namespace.
-  MBE_IN_PRIVATE_NAMESPACE=$kind exec unshare -m --propagation private \
-    bash "${BASH_SOURCE[0]}" "$build_dir" "$kind" "$@"
+  MBE_IN_PRIVATE_NAMESPACE=$kind/$phase exec unshare -m --propagation private \
+    bash "${BASH_SOURCE[0]}" "$build_dir" "$kind" "$phase" "$@"
 fi
 
 image="$work/image"
@@ -77,17 +93,11 @@ else
   chmod 1777 "$work/mnt"
 fi
 
-# Two phases: first everything else, then the tests that wait for the
-# kernel's own writeback, by themselves, so that no other test dirties the
-# device meanwhile (a busy device gets written back early, whatever the age
-# of its pages, and those tests would measure that instead of the expiry).
 started=$(date +%s)
 status=0
 export MBE_SCRATCH_DIR="$work/mnt" TMPDIR="$work/mnt"
-ctest --test-dir "$build_dir" --output-junit "$work/junit.xml" \
-  -LE "^(matrix|lab|fuzz|docs|docs-source|kernel-wait)$" -E "^exercise/" "$@" || status=$?
-ctest --test-dir "$build_dir" --output-junit "$work/junit-kernel-wait.xml" \
-  -L "^kernel-wait$" -E "^exercise/" "$@" || status=$?
+ctest --test-dir "$build_dir" --output-junit "$work/junit.xml" "${tests[@]}" -E "^exercise/" "$@" ||
+  status=$?
 seconds=$(($(date +%s) - started))
 {
   echo "kind=$kind"
@@ -97,15 +107,24 @@ seconds=$(($(date +%s) - started))
   echo "seconds=$seconds"
   echo "status=$status"
 } >"$work/run.txt"
-results="$build_dir/filesystem-matrix/results"
-mkdir -p "$results"
-source_root=$(realpath "$(dirname "${BASH_SOURCE[0]}")/../..")
-if command -v python3 >/dev/null && [[ -f $work/junit.xml && -f $work/junit-kernel-wait.xml ]]; then
-  python3 "$source_root/docs/what_holds_where.py" column "$work/run.txt" "$results/$kind.tsv" \
-    "$work/junit.xml" "$work/junit-kernel-wait.xml"
-else
-  echo "filesystem matrix: no python3 or no JUnit report: no $kind column for the page" >&2
-  status=1
+echo "filesystem matrix: $kind $phase phase took ${seconds} s, ctest status $status"
+
+# The column's summary, once both phases are there.
+if [[ -f $column/suite/run.txt && -f $column/kernel-wait/run.txt ]]; then
+  source_root=$(realpath "$(dirname "${BASH_SOURCE[0]}")/../..")
+  value() { sed -n "s/^$1=//p" "$column/$2/run.txt"; }
+  {
+    grep -E '^(kind|kernel|date|mount)=' "$column/suite/run.txt"
+    echo "seconds=$(($(value seconds suite) + $(value seconds kernel-wait)))"
+    echo "status=$(($(value status suite) | $(value status kernel-wait)))"
+  } >"$column/run.txt"
+  mkdir -p "$results"
+  if ! command -v python3 >/dev/null; then
+    echo "filesystem matrix: no python3: no $kind column for the page" >&2
+    status=1
+  elif ! python3 "$source_root/docs/what_holds_where.py" column "$column/run.txt" \
+      "$results/$kind.tsv" "$column/suite/junit.xml" "$column/kernel-wait/junit.xml"; then
+    status=1
+  fi
 fi
-echo "filesystem matrix: $kind column took ${seconds} s, ctest status $status"
 exit "$status"
