@@ -47,7 +47,7 @@ TEST_CASE("after msync MS_SYNC the range has no dirty and no writeback page") {
 // waits for the writes but never flushes the device's volatile cache, leaves
 // the same page-cache state. What MS_SYNC adds is the cache flush — counted on
 // a device of the test's own (ext4 without a journal on a loop device,
-// chapter 08's tiny filesystem), where only this test sends anything. That the
+// a tiny filesystem of its own), where only this test sends anything. That the
 // flush is what survives a power loss is chapter 07's lab.
 TEST_CASE("msync MS_SYNC sends a device cache flush where sync_file_range leaves the same clean pages without one") {
   ScratchDir dir;

@@ -68,7 +68,7 @@ TEST_CASE("after a rename the new name is written by the directory fsync or by t
   // is fsynced; btrfs writes in both.
   struct Case {
     const char* name;
-    ch08::testing::TinyFilesystem::Options options;
+    mbe::testing::TinyFilesystem::Options options;
     bool directory_fsync_writes;  // after the file's fsync
   };
   const Case cases[] = {

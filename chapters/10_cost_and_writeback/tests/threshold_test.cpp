@@ -1,6 +1,6 @@
 // Chapter 10: the dirty thresholds — where the kernel writes dirty data at
 // once, whatever its age, and holds the writer back. Shown on a filesystem of
-// the test's own (ext4 on a loop device, chapter 08's tiny filesystem), whose
+// the test's own (ext4 on a loop device, a tiny filesystem of its own), whose
 // writeback-device ("bdi") limit the test can lower without touching the
 // machine's vm.dirty_* settings: /sys/class/bdi/MAJ:MIN/max_bytes with
 // strict_limit (Linux 6.2+). Needs root. And who does the writing.

@@ -11,7 +11,7 @@
 
 #include "testing.hpp"
 
-namespace ch08::testing {
+namespace mbe::testing {
 namespace {
 
 // The tool's full path (posix_spawn does not search PATH), or "".
@@ -95,4 +95,4 @@ TinyFilesystem::~TinyFilesystem() {
   if (!backing_.empty()) ::umount2(backing_.c_str(), MNT_DETACH);
 }
 
-}  // namespace ch08::testing
+}  // namespace mbe::testing

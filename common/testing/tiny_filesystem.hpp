@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-namespace ch08::testing {
+namespace mbe::testing {
 
 class TinyFilesystem {
  public:
@@ -36,10 +36,10 @@ class TinyFilesystem {
   std::filesystem::path backing_;  // the tmpfs under the image, or empty
 };
 
-}  // namespace ch08::testing
+}  // namespace mbe::testing
 
 /// Skips the test case unless a tiny filesystem can be made; else names it.
 #define CH08_TINY_FILESYSTEM(name, work_dir, ...)                                          \
   std::string name##_why_not;                                                              \
-  auto name = ::ch08::testing::TinyFilesystem::make(work_dir, {__VA_ARGS__}, name##_why_not); \
+  auto name = ::mbe::testing::TinyFilesystem::make(work_dir, {__VA_ARGS__}, name##_why_not); \
   if (!name) MBE_SKIP(name##_why_not)
