@@ -39,7 +39,7 @@ std::optional<std::uint64_t> report(const char* step, int fd, std::optional<std:
   const auto now = mbe::sectors_written(fd);
   if (before && now)
     std::printf("%-32s device wrote %llu bytes\n", step,
-                static_cast<unsigned long long>((*now - *before) * mbe::sector_bytes));
+                static_cast<unsigned long long>(*now - *before) * mbe::sector_bytes);
   else
     std::printf("%-32s (no device counter here)\n", step);
   return now;

@@ -71,7 +71,7 @@ void print_costs(const Counters& before, const Counters& after) {
   std::printf(
       "device_bytes=%llu device_flushes=%llu minor_faults=%ld voluntary_switches=%ld "
       "cpu_user_ms=%lld cpu_system_ms=%lld\n",
-      static_cast<unsigned long long>((after.sectors - before.sectors) * mbe::sector_bytes),
+      static_cast<unsigned long long>(after.sectors - before.sectors) * mbe::sector_bytes,
       static_cast<unsigned long long>(after.flushes - before.flushes),
       after.usage.ru_minflt - before.usage.ru_minflt, after.usage.ru_nvcsw - before.usage.ru_nvcsw,
       milliseconds(after.usage.ru_utime) - milliseconds(before.usage.ru_utime),

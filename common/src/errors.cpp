@@ -13,7 +13,12 @@ std::string errno_name(int error_number) {
 }
 
 std::string errno_text(int error_number) {
-  return errno_name(error_number) + " (" + std::strerror(error_number) + ")";
+  // strerrordesc_np (glibc >= 2.32), unlike strerror, shares no buffer
+  // between threads; nullptr for unknown values.
+  const char* text = ::strerrordesc_np(error_number);
+  const std::string description =
+      text != nullptr ? text : "Unknown error " + std::to_string(error_number);
+  return errno_name(error_number) + " (" + description + ")";
 }
 
 std::string describe_error(std::string_view call, const std::error_code& error) {

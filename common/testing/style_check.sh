@@ -66,8 +66,10 @@ for entry in json.load(open(sys.argv[2])):
         print(path)' "$source_dir" "$build_dir/compile_commands.json" | sort -u)
     log="$build_dir/style-tidy.log"
     # g++'s -Wno-restrict (see MsyncByExample.cmake) is unknown to clang.
+    # run-clang-tidy 14 colours its output even into a file: the colour goes.
     run-clang-tidy -quiet -p "$build_dir" -j "$(nproc)" \
-      -extra-arg=-Wno-unknown-warning-option "${files[@]}" >"$log" 2>&1 || true
+      -extra-arg=-Wno-unknown-warning-option "${files[@]}" 2>&1 |
+      sed 's/\x1b\[[0-9;]*m//g' >"$log" || true
     warnings=$(grep -c -E '^/.*: (warning|error): ' "$log" || true)
     grep -E -A 3 '^/.*: (warning|error): ' "$log" | head -n 80 || true
     echo "clang-tidy: ${#files[@]} files, $warnings warnings (all of them in $log)"
