@@ -34,7 +34,7 @@ mbe::MappedFile create_state_file(const std::filesystem::path& path) {
   state.version = ch01::state_version;
   file.sync_or_throw(0, sizeof state);
   if (mbe::Failure failure; file.sync_parent_directory(failure))
-    throw mbe::Error(failure.describe(), failure.error);
+    mbe::throw_error(failure.call, failure.error);
   return file;
 }
 }  // namespace

@@ -43,7 +43,7 @@ void fill(const std::filesystem::path& path, std::size_t chunk) {
     return;
   }
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) throw mbe::Error(mbe::describe_error("open", mbe::last_error()), mbe::last_error());
+  if (fd < 0) mbe::throw_errno("open");
   const std::vector<char> buffer(chunk, 'w');
   // The failed call's own errno; a short write sets none (ENOSPC: no room for the rest).
   std::error_code error;
@@ -60,7 +60,7 @@ void fill(const std::filesystem::path& path, std::size_t chunk) {
     error = mbe::last_error();
   }
   ::close(fd);
-  if (failed != nullptr) throw mbe::Error(mbe::describe_error(failed, error), error);
+  if (failed != nullptr) mbe::throw_error(failed, error);
 }
 }  // namespace
 

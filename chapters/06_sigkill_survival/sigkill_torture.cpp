@@ -63,14 +63,14 @@ pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& o
   pid_t pid = 0;
   const int error = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (error != 0) throw mbe::Error(mbe::describe_error("posix_spawn " + argv[0], std::error_code(error, std::generic_category())), std::error_code(error, std::generic_category()));
+  if (error != 0) mbe::throw_error("posix_spawn " + argv[0], std::error_code(error, std::generic_category()));
   return pid;
 }
 
 int wait_status(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) throw mbe::Error(mbe::describe_error("waitpid", mbe::last_error()), mbe::last_error());
+    if (errno != EINTR) mbe::throw_errno("waitpid");
   return status;
 }
 

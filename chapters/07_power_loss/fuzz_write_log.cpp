@@ -14,7 +14,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
+#include "msync/errors.hpp"
 #include "write_log.hpp"
 
 namespace {
@@ -51,15 +53,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   replace_contents(log_fd, data, size);
   replace_contents(image_fd, blank.data(), blank.size());
 
+  const std::string log = "/proc/self/fd/" + std::to_string(log_fd);
+  const std::string disk = "/proc/self/fd/" + std::to_string(image_fd);
+  bool refused = false;
   ch07::ReplaySummary summary;
-  std::string error;
-  const bool ok =
-      ch07::replay_to_last_flush("/proc/self/fd/" + std::to_string(log_fd),
-                                 "/proc/self/fd/" + std::to_string(image_fd), summary, error);
+  try {
+    summary = ch07::replay_to_last_flush(log, disk);
+  } catch (const mbe::Error& error) {
+    refused = true;
+    if (std::string_view(error.what()).empty()) __builtin_trap();  // refused: says why
+  }
   const std::string image = contents(image_fd);
   if (image.size() != image_size) __builtin_trap();  // never written past the disk's end
-  if (!ok && (error.empty() || image != blank))
-    __builtin_trap();  // refused: untouched, and says why
-  if (ok && summary.flushes > summary.entries) __builtin_trap();
+  if (refused && image != blank) __builtin_trap();   // refused: untouched
+  if (!refused && summary.flushes > summary.entries) __builtin_trap();
   return 0;
 }

@@ -1,5 +1,7 @@
 // Running the tools of the lab, and the guest itself: boot qemu, watch its
-// serial console line by line, pull the plug (SIGKILL) at the chosen moment.
+// serial console line by line until the moment to pull the plug.
+#include "guest_console.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -7,11 +9,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
-#include <fstream>
-#include <thread>
 
-#include "guest_lab.hpp"
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
 
@@ -22,7 +23,7 @@ namespace ch07 {
 namespace {
 
 // posix_spawn of @p argv with stdin from /dev/null and stdout+stderr to
-// @p output_fd; returns the pid, or -1.
+// @p output_fd; returns the pid.
 pid_t spawn_with_output(const std::vector<std::string>& argv, int output_fd) {
   std::vector<char*> args;
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
@@ -35,28 +36,15 @@ pid_t spawn_with_output(const std::vector<std::string>& argv, int output_fd) {
   pid_t pid = -1;
   const int error = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  return error == 0 ? pid : -1;
+  if (error != 0) mbe::throw_error("posix_spawn " + argv[0], std::error_code(error, std::generic_category()));
+  return pid;
 }
 
-// Takes the complete lines out of @p pending ("\r\n" from the console) and
-// notes what they say. A line cut by the plug stays pending and never counts.
-void take_lines(std::string& pending, ConsoleReport& report) {
-  std::size_t end;
-  while ((end = pending.find('\n')) != std::string::npos) {
-    std::string line = pending.substr(0, end);
-    pending.erase(0, end + 1);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line == "READY") report.ready = true;
-    else if (line.starts_with("GUEST ") && line.find("kernel=") != std::string::npos)
-      report.kernel = line.substr(line.find("kernel=") + 7);
-    else if (line.starts_with("LAB ERROR")) report.lab_error = line;
-    // A garbled number is no ACK (std::stoull threw out of here on one).
-    else if (const auto n = line.starts_with("ACK ")
-                                ? mbe::parse_number(std::string_view(line).substr(4))
-                                : std::nullopt)
-      report.acknowledged = std::max(report.acknowledged, *n);
-    else if (line == "DONE") report.done = true;
-  }
+int wait_status(pid_t pid, const std::string& name) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) mbe::throw_errno("waitpid " + name);
+  return status;
 }
 
 }  // namespace
@@ -75,81 +63,111 @@ std::filesystem::path find_tool(std::string_view tool) {
 
 int run_tool(const std::vector<std::string>& argv, const std::filesystem::path& output) {
   const int output_fd = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (output_fd < 0) return -1;
-  const pid_t pid = spawn_with_output(argv, output_fd);
+  if (output_fd < 0) mbe::throw_errno("open " + output.string());
+  pid_t pid = -1;
+  try {
+    pid = spawn_with_output(argv, output_fd);
+  } catch (...) {
+    ::close(output_fd);
+    throw;
+  }
   ::close(output_fd);
-  int status = 0;
-  if (pid < 0 || ::waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+  const int status = wait_status(pid, argv[0]);
+  if (!WIFEXITED(status))
+    throw mbe::Error(argv[0] + " died of signal " + std::to_string(WTERMSIG(status)),
+                     std::make_error_code(std::errc::interrupted));
   return WEXITSTATUS(status);
 }
 
-ConsoleReport boot_and_pull(const Guest& guest, const Trial& trial,
-                            const std::vector<std::string>& drive_arguments) {
-  ConsoleReport report;
+RunningGuest::RunningGuest(const Guest& guest, const Trial& trial, const Disk& disk) : trial_(trial) {
   std::vector<std::string> argv = {
       find_tool("qemu-system-x86_64"), "-accel", "tcg", "-m", "256", "-smp", "1", "-nodefaults",
       "-no-user-config", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
       "-kernel", guest.kernel, "-initrd", trial.work / "initrd.cpio", "-append",
-      "console=ttyS0 quiet panic=-1 mbe.mode=" + trial.mode + " mbe.records=" + std::to_string(trial.records) +
-          " mbe.writeback=" + (trial.guest_writeback ? "on" : "off")};
-  argv.insert(argv.end(), drive_arguments.begin(), drive_arguments.end());
+      "console=ttyS0 quiet panic=-1 mbe.mode=" + std::string(mode_name(trial.mode)) +
+          " mbe.records=" + std::to_string(trial.records) + " mbe.writeback=" + (trial.guest_writeback ? "on" : "off")};
+  argv.insert(argv.end(), disk.drive_arguments.begin(), disk.drive_arguments.end());
   int console[2];
-  if (::pipe2(console, O_CLOEXEC) != 0) {
-    report.lab_error = mbe::describe_error("pipe2", mbe::last_error());
-    return report;
-  }
-  const pid_t qemu = spawn_with_output(argv, console[1]);
-  ::close(console[1]);
-  if (qemu < 0) {
+  if (::pipe2(console, O_CLOEXEC) != 0) mbe::throw_errno("pipe2");
+  try {
+    qemu_ = spawn_with_output(argv, console[1]);
+  } catch (...) {
     ::close(console[0]);
-    report.lab_error = "could not start qemu";
-    return report;
+    ::close(console[1]);
+    throw;
   }
+  ::close(console[1]);
+  console_ = console[0];
+  log_.open(trial.work / "console.log", std::ios::binary);
+}
 
-  std::ofstream log(trial.work / "console.log", std::ios::binary);
-  std::string pending;
-  const auto take_output = [&](const char* chunk, ssize_t got) {  // into the log, then line by line
-    log.write(chunk, got);
-    pending.append(chunk, static_cast<std::size_t>(got));
-    take_lines(pending, report);
-  };
-  const auto started = std::chrono::steady_clock::now();
-  const auto ack_deadline = started + trial.boot_timeout + std::chrono::seconds(300);
-  bool qemu_alive = true;
-  // [pull]
-  while (qemu_alive) {
-    const auto now = std::chrono::steady_clock::now();
-    if (!report.ready && now > started + trial.boot_timeout) {
-      report.timed_out_booting = true;
-      break;
-    }
-    if (now > ack_deadline && report.lab_error.empty())
-      report.lab_error = "no ACK " + std::to_string(trial.pull_after_ack) + " and no DONE within 300 s";
-    if (!report.lab_error.empty()) break;
-    if (report.acknowledged >= trial.pull_after_ack || report.done) {
-      std::this_thread::sleep_for(trial.pull_delay);
-      break;  // the moment has come
-    }
-    pollfd watch{console[0], POLLIN, 0};
-    if (::poll(&watch, 1, 100) <= 0) continue;
-    char chunk[4096];
-    const ssize_t got = ::read(console[0], chunk, sizeof chunk);
-    if (got <= 0) qemu_alive = false;  // qemu ended by itself: an error, see below
-    else
-      take_output(chunk, got);
+RunningGuest::~RunningGuest() {
+  if (qemu_ > 0) {
+    ::kill(qemu_, SIGKILL);
+    int status = 0;
+    ::waitpid(qemu_, &status, 0);
   }
-  ::kill(qemu, SIGKILL);  // the plug
-  // [pull]
-  int status = 0;
-  ::waitpid(qemu, &status, 0);
-  // Lines printed before the kill are still in the pipe: they count too.
+  if (console_ >= 0) ::close(console_);
+}
+
+void RunningGuest::wait_for_ack(std::uint64_t ack) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto ack_deadline = started + trial_.boot_timeout + std::chrono::seconds(300);
+  const std::string console_log = (trial_.work / "console.log").string();
+  while (report_.acknowledged < ack && !report_.done) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!report_.ready && now > started + trial_.boot_timeout)
+      throw LabUnavailable("the guest did not boot within " + std::to_string(trial_.boot_timeout.count()) +
+                           " s (console: " + console_log + ")");
+    if (now > ack_deadline)
+      throw mbe::Error("no ACK " + std::to_string(ack) + " and no DONE within 300 s (console: " + console_log + ")",
+                       std::make_error_code(std::errc::timed_out));
+    if (!read_console(100))
+      throw mbe::Error("qemu exited before the plug was pulled (console: " + console_log + ")",
+                       std::make_error_code(std::errc::no_such_process));
+    if (!lab_error_.empty()) throw mbe::Error(lab_error_, std::make_error_code(std::errc::io_error));
+  }
+}
+
+ConsoleReport RunningGuest::after_the_plug() {
+  wait_status(qemu_, "qemu");
+  qemu_ = -1;
+  while (read_console(0)) {  // lines printed before the kill are still in the pipe: they count too
+  }
+  return report_;
+}
+
+bool RunningGuest::read_console(int timeout_ms) {
+  pollfd watch{console_, POLLIN, 0};
+  if (::poll(&watch, 1, timeout_ms) <= 0) return timeout_ms > 0;  // nothing yet
   char chunk[4096];
-  ssize_t got;
-  while ((got = ::read(console[0], chunk, sizeof chunk)) > 0) take_output(chunk, got);
-  ::close(console[0]);
-  if (!qemu_alive && report.lab_error.empty())
-    report.lab_error = "qemu exited before the plug was pulled (see " + (trial.work / "console.log").string() + ")";
-  return report;
+  const ssize_t got = ::read(console_, chunk, sizeof chunk);
+  if (got <= 0) return false;
+  log_.write(chunk, got);
+  pending_.append(chunk, static_cast<std::size_t>(got));
+  take_lines();
+  return true;
+}
+
+// Takes the complete lines out of what the console printed ("\r\n") and
+// notes what they say. A line cut by the plug stays pending and never counts.
+void RunningGuest::take_lines() {
+  std::size_t end;
+  while ((end = pending_.find('\n')) != std::string::npos) {
+    std::string line = pending_.substr(0, end);
+    pending_.erase(0, end + 1);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line == "READY") report_.ready = true;
+    else if (line.starts_with("GUEST ") && line.find("kernel=") != std::string::npos)
+      report_.kernel = line.substr(line.find("kernel=") + 7);
+    else if (line.starts_with("LAB ERROR")) lab_error_ = line;
+    // A garbled number is no ACK.
+    else if (const auto n = line.starts_with("ACK ")
+                                ? mbe::parse_number(std::string_view(line).substr(4))
+                                : std::nullopt)
+      report_.acknowledged = std::max(report_.acknowledged, *n);
+    else if (line == "DONE") report_.done = true;
+  }
 }
 
 }  // namespace ch07

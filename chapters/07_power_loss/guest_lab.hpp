@@ -1,6 +1,9 @@
-// Chapter 07's power-loss lab: boot a tiny guest whose writer stores records
-// into a MAP_SHARED file, pull the plug at a chosen moment, read the disk back
-// without booting and count the acknowledged records that survived.
+// Chapter 07's power-loss lab, the library behind ch07_pull_the_plug and
+// ch07_plug_torture: a fresh disk for the guest, the disk read back after the
+// plug was pulled (as the next boot would), and the acknowledged records
+// counted. Booting the guest and pulling the plug: guest_console.hpp.
+// Errors throw: LabUnavailable when this machine cannot run the lab,
+// mbe::Error when a trial failed.
 #pragma once
 
 #include <chrono>
@@ -11,10 +14,19 @@
 #include <string_view>
 #include <vector>
 
+#include "msync/errors.hpp"
 #include "plug_records.hpp"
 #include "write_log.hpp"
 
 namespace ch07 {
+
+/// Thrown when the lab cannot run here (no qemu, no guest kernel, a guest
+/// that does not boot in time): the programs exit 77, the tests skip.
+class LabUnavailable : public mbe::Error {
+ public:
+  explicit LabUnavailable(const std::string& why)
+      : mbe::Error(why, std::make_error_code(std::errc::operation_not_supported)) {}
+};
 
 /// How the plug is pulled.
 enum class PowerModel {
@@ -31,13 +43,13 @@ struct Guest {
   std::filesystem::path modules;    ///< the virtio modules of that kernel (cpio)
 };
 
-/// The guest in @p directory (CMake's `ch07-guest`), or nullopt with
-/// @p why_not saying what is missing and how to get it.
-std::optional<Guest> find_guest(const std::filesystem::path& directory, std::string& why_not);
+/// The guest in @p directory (CMake's `ch07-guest`).
+/// @throws LabUnavailable saying what is missing and how to get it.
+Guest find_guest(const std::filesystem::path& directory);
 
 /// One plug pull.
 struct Trial {
-  std::string mode = "ms_sync";                     ///< the writer's mode
+  WriterMode mode = WriterMode::ms_sync;
   PowerModel model = PowerModel::kill_qemu;
   std::uint64_t records = 256;                      ///< records the writer stores at most
   std::uint64_t pull_after_ack = 1;                 ///< pull once "ACK n" with n >= this is seen...
@@ -47,11 +59,28 @@ struct Trial {
   std::filesystem::path work;                       ///< an empty directory of the caller's
 };
 
+/// The guest's disk, made fresh for one trial.
+struct Disk {
+  std::filesystem::path image;               ///< the ext4 image the guest mounts
+  std::filesystem::path before;              ///< volatile_cache: the image as it was before the boot
+  std::filesystem::path write_log;           ///< volatile_cache: qemu's log of every write and flush
+  std::vector<std::string> drive_arguments;  ///< qemu's options for this disk
+};
+
+/// Makes a fresh 32 MiB ext4 image in trial.work, and the initrd the guest
+/// boots (the initramfs followed by the modules). @throws mbe::Error.
+Disk make_disk(const Guest& guest, const Trial& trial);
+
+/// What the guest's console said before the plug was pulled.
+struct ConsoleReport {
+  bool ready = false;              ///< the writer printed READY
+  bool done = false;               ///< the writer printed DONE: it has stored every record
+  std::uint64_t acknowledged = 0;  ///< highest n of a complete "ACK n" line
+  std::string kernel;              ///< from the GUEST line
+};
+
 /// What one plug pull showed.
 struct TrialResult {
-  enum class Outcome { checked, lab_unavailable, failed };
-  Outcome outcome = Outcome::failed;
-  std::string message;                  ///< why unavailable or failed
   Survivors survivors;                  ///< acknowledged records and what became of them
   bool record_file_found = false;       ///< the writer's file exists on the recovered disk
   bool filesystem_clean = false;        ///< e2fsck -fn found nothing after journal recovery
@@ -59,38 +88,22 @@ struct TrialResult {
   std::string kernel;                   ///< the guest's kernel release
 };
 
-/// Runs @p trial in @p guest. Never throws for a lab problem: see outcome.
+/// Reads @p disk back after the plug was pulled, as the next boot would see it
+/// (for volatile_cache: only what the last flush made durable), and counts
+/// the records @p console acknowledged. @throws mbe::Error.
+TrialResult recover(const Trial& trial, const Disk& disk, const ConsoleReport& console);
+
+/// make_disk, boot, pull the plug at the trial's moment, recover: what
+/// ch07_pull_the_plug shows step by step. @throws LabUnavailable, mbe::Error.
 TrialResult run_trial(const Guest& guest, const Trial& trial);
 
 /// @p given if set; else a new directory `<$TMPDIR or /var/tmp>/<prefix>.XXXXXX`,
-/// which @p created names (for the caller to remove). Empty, with errno, on failure.
+/// which @p created names (for the caller to remove). @throws mbe::Error.
 std::filesystem::path work_directory(const char* given, const char* prefix, std::filesystem::path& created);
 
-/// One line: mode, model, acknowledged, survived, lost.
-std::string describe(const Trial& trial, const TrialResult& result);
-
-// ---- inside the lab ------------------------------------------------------
-
-/// The full path of @p tool in PATH, /usr/sbin or /sbin; empty if absent.
-std::filesystem::path find_tool(std::string_view tool);
-
-/// Runs @p argv (argv[0] a full path) with stdout and stderr to @p output;
-/// returns its exit status, or -1 if it could not run or died of a signal.
-int run_tool(const std::vector<std::string>& argv, const std::filesystem::path& output);
-
-/// What the guest's console said before the plug was pulled.
-struct ConsoleReport {
-  bool ready = false;            ///< the writer printed READY
-  bool done = false;             ///< the writer printed DONE: it has stored every record
-  std::uint64_t acknowledged = 0;  ///< highest n of a complete "ACK n" line
-  std::string kernel;            ///< from the GUEST line
-  std::string lab_error;         ///< a "LAB ERROR" line, or why the console ended early
-  bool timed_out_booting = false;
-};
-
-/// Boots qemu with @p drive_arguments, waits for the pull moment of @p trial,
-/// kills qemu with SIGKILL and reads what the console printed until then.
-ConsoleReport boot_and_pull(const Guest& guest, const Trial& trial,
-                            const std::vector<std::string>& drive_arguments);
+/// One key=value line: mode, model, acknowledged, survived, lost, first_lost,
+/// unacknowledged, filesystem_clean, record_file, and for volatile_cache the
+/// replay's flushes, writes_replayed and writes_dropped.
+std::string summary_line(const Trial& trial, const TrialResult& result);
 
 }  // namespace ch07

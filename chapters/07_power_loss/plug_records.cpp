@@ -16,10 +16,29 @@ std::uint32_t checksum_of(const PlugRecord& record) noexcept {
 
 }  // namespace
 
-bool is_writer_mode(std::string_view mode) noexcept {
-  for (std::string_view known : {"none", "ms_async", "ms_sync", "fsync", "sync_file_range", "unmount"})
-    if (mode == known) return true;
-  return false;
+namespace {
+
+constexpr WriterMode all_modes[] = {WriterMode::none,  WriterMode::ms_async,        WriterMode::ms_sync,
+                                    WriterMode::fsync, WriterMode::sync_file_range, WriterMode::unmount};
+
+}  // namespace
+
+std::string_view mode_name(WriterMode mode) noexcept {
+  switch (mode) {
+    case WriterMode::none: return "none";
+    case WriterMode::ms_async: return "ms_async";
+    case WriterMode::ms_sync: return "ms_sync";
+    case WriterMode::fsync: return "fsync";
+    case WriterMode::sync_file_range: return "sync_file_range";
+    case WriterMode::unmount: return "unmount";
+  }
+  return "unknown";
+}
+
+std::optional<WriterMode> parse_mode(std::string_view name) noexcept {
+  for (const WriterMode mode : all_modes)
+    if (mode_name(mode) == name) return mode;
+  return std::nullopt;
 }
 
 PlugRecord make_record(std::uint64_t sequence) noexcept {

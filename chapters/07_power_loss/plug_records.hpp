@@ -1,9 +1,11 @@
 // The records chapter 07's writer stores and the lab checks after a power
-// loss: fixed 64-byte slots, record n in slot n-1, each one self-checking.
+// loss (fixed 64-byte slots, record n in slot n-1, each one self-checking),
+// and the writer's modes: how it makes each record durable.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <type_traits>
@@ -21,9 +23,22 @@ inline constexpr std::uint32_t record_marker = 0x47554C50;  // "PLUG" in the fil
 // [record]
 static_assert(std::is_trivially_copyable_v<PlugRecord> && sizeof(PlugRecord) == 64);
 
-/// True when @p mode is one of the writer's modes (ch07_plug_writer --mode):
-/// none, ms_async, ms_sync, fsync, sync_file_range, unmount.
-bool is_writer_mode(std::string_view mode) noexcept;
+/// How the writer makes each record durable before it acknowledges it
+/// (ch07_plug_writer --mode; the same names on the guest's kernel command line).
+enum class WriterMode {
+  none,             ///< nothing: the record is in the page cache only
+  ms_async,         ///< msync(MS_ASYNC) of the record's page — on Linux a no-op
+  ms_sync,          ///< msync(MS_SYNC) of the record's page
+  fsync,            ///< fsync of the file
+  sync_file_range,  ///< sync_file_range(WAIT_BEFORE|WRITE|WAIT_AFTER): no metadata, no cache flush
+  unmount,          ///< nothing per record; unmap, close and umount after the last one
+};
+/// The mode's name on the command line: "none", "ms_async", ..., "unmount".
+std::string_view mode_name(WriterMode mode) noexcept;
+/// The mode named @p name, or nullopt for a name that is none of them.
+std::optional<WriterMode> parse_mode(std::string_view name) noexcept;
+/// Every name, for a usage message: "none, ms_async, ms_sync, fsync, sync_file_range, unmount".
+inline constexpr std::string_view mode_names = "none, ms_async, ms_sync, fsync, sync_file_range, unmount";
 
 /// The record with sequence number @p sequence (>= 1), checksum included.
 PlugRecord make_record(std::uint64_t sequence) noexcept;

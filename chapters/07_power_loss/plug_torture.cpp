@@ -6,11 +6,11 @@
 // Runs N trials of ch07_pull_the_plug's experiment (default 20, MODE ms_sync,
 // both power models in turn), each with its plug pulled after a random ACK and
 // a random 0-20 ms more, so that the power goes in every phase of a record:
-// while it is stored, while msync writes it, while the disk flushes. One line
-// per pull, then a summary line. Exit status 0 when no acknowledged record was
+// while it is stored, while msync writes it, while the disk flushes. One
+// key=value line per pull (ch07::summary_line), then a summary line
+// (pulls= total_acknowledged= total_lost= unclean_filesystems=). Exit status 0 when no acknowledged record was
 // lost and every recovered filesystem was clean, 1 otherwise, 77 when the lab
 // is not available here, 2 for bad arguments.
-#include <cerrno>
 #include <cstdio>
 #include <random>
 
@@ -45,58 +45,56 @@ int main(int argc, char** argv) {
            mbe::Option::text("--work", work_dir)}))
     return *exit_status;
   const std::string_view model_choice = model_text;
-  const bool known_mode = ch07::is_writer_mode(mode);
-  if (!known_mode || (model_choice != "both" && !ch07::parse_model(model_choice))) {
-    std::fprintf(stderr, "ch07_plug_torture: unknown %s\n%.*s", known_mode ? "--model" : "--mode",
+  const auto writer_mode = ch07::parse_mode(mode);
+  if (!writer_mode || (model_choice != "both" && !ch07::parse_model(model_choice))) {
+    std::fprintf(stderr, "ch07_plug_torture: unknown %s\n%.*s", writer_mode ? "--model" : "--mode",
                  static_cast<int>(usage.size()), usage.data());
     return 2;
   }
-  std::string why_not;
-  const auto guest = ch07::find_guest(guest_dir, why_not);
-  if (!guest) {
-    std::printf("lab unavailable: %s\n", why_not.c_str());
-    return 77;
-  }
   std::filesystem::path temporary;
-  const auto work = ch07::work_directory(work_dir, "ch07_torture", temporary);
-  if (work.empty()) return mbe::report_errno("mkdtemp", errno);
-  std::printf("torture: seed %llu, %llu pulls, mode %s\n", static_cast<unsigned long long>(seed),
-              static_cast<unsigned long long>(pulls), mode);
-
-  // [torture]
-  std::mt19937_64 random(seed);
-  std::uint64_t acknowledged = 0, lost = 0, unclean = 0;
-  for (std::uint64_t pull = 1; pull <= pulls; ++pull) {
-    ch07::Trial trial;
-    trial.mode = mode;
-    trial.model = model_choice == "both" ? (pull % 2 ? ch07::PowerModel::kill_qemu : ch07::PowerModel::volatile_cache)
-                                         : *ch07::parse_model(model_choice);
-    trial.records = records;
-    trial.pull_after_ack = std::uniform_int_distribution<std::uint64_t>(1, records)(random);
-    trial.pull_delay = std::chrono::microseconds(std::uniform_int_distribution<int>(0, 20'000)(random));
-    trial.work = work / ("pull-" + std::to_string(pull));
-    if (std::error_code error; !std::filesystem::create_directories(trial.work, error) && error)
-      return mbe::report_error("mkdir " + trial.work.string(), error);
-    const auto result = ch07::run_trial(*guest, trial);
-    std::printf("pull %3llu after ACK %3llu + %5lld us: %s\n", static_cast<unsigned long long>(pull),
-                static_cast<unsigned long long>(trial.pull_after_ack), static_cast<long long>(trial.pull_delay.count()),
-                ch07::describe(trial, result).c_str());
-    std::fflush(stdout);
-    // Unavailable at the first pull: this machine cannot run the lab (skip).
-    // Unavailable later, after it ran: the run failed, it is no skip.
-    if (result.outcome == ch07::TrialResult::Outcome::lab_unavailable) return pull == 1 ? 77 : 1;
-    if (result.outcome == ch07::TrialResult::Outcome::failed) return 1;
-    acknowledged += result.survivors.acknowledged;
-    lost += result.survivors.acknowledged - result.survivors.survived;
-    unclean += result.filesystem_clean ? 0 : 1;
-    std::error_code ignored;  // cleanup only
-    std::filesystem::remove_all(trial.work, ignored);
+  std::uint64_t pull = 0, acknowledged = 0, lost = 0, unclean = 0;
+  try {
+    const ch07::Guest guest = ch07::find_guest(guest_dir);
+    const auto work = ch07::work_directory(work_dir, "ch07_torture", temporary);
+    std::printf("seed=%llu pulls=%llu mode=%s\n", static_cast<unsigned long long>(seed),
+                static_cast<unsigned long long>(pulls), mode);
+    // [torture]
+    std::mt19937_64 random(seed);
+    for (pull = 1; pull <= pulls; ++pull) {
+      ch07::Trial trial;
+      trial.mode = *writer_mode;
+      trial.model = model_choice == "both" ? (pull % 2 ? ch07::PowerModel::kill_qemu : ch07::PowerModel::volatile_cache)
+                                           : *ch07::parse_model(model_choice);
+      trial.records = records;
+      trial.pull_after_ack = std::uniform_int_distribution<std::uint64_t>(1, records)(random);
+      trial.pull_delay = std::chrono::microseconds(std::uniform_int_distribution<int>(0, 20'000)(random));
+      trial.work = work / ("pull-" + std::to_string(pull));
+      std::filesystem::create_directories(trial.work);
+      const auto result = ch07::run_trial(guest, trial);
+      std::printf("pull=%llu pull_after_ack=%llu pull_delay_us=%lld %s\n", static_cast<unsigned long long>(pull),
+                  static_cast<unsigned long long>(trial.pull_after_ack),
+                  static_cast<long long>(trial.pull_delay.count()), ch07::summary_line(trial, result).c_str());
+      std::fflush(stdout);
+      acknowledged += result.survivors.acknowledged;
+      lost += result.survivors.acknowledged - result.survivors.survived;
+      unclean += result.filesystem_clean ? 0 : 1;
+      std::error_code ignored;  // cleanup only
+      std::filesystem::remove_all(trial.work, ignored);
+    }
+    // [torture]
+  } catch (const ch07::LabUnavailable& unavailable) {
+    std::printf("lab unavailable: %s\n", unavailable.what());
+    // At the first pull: this machine cannot run the lab (skip). Later,
+    // after it ran: the run failed, it is no skip.
+    return pull <= 1 ? 77 : 1;
+  } catch (const std::exception& error) {  // mbe::Error, or create_directories' filesystem_error
+    std::fprintf(stderr, "ch07_plug_torture: pull %llu failed: %s\n", static_cast<unsigned long long>(pull),
+                 error.what());
+    return 1;
   }
-  // [torture]
-  std::printf("torture summary: %llu pulls, mode %s: %llu records acknowledged, %llu lost; "
-              "%llu recovered filesystems not clean\n", static_cast<unsigned long long>(pulls), mode,
-              static_cast<unsigned long long>(acknowledged), static_cast<unsigned long long>(lost),
-              static_cast<unsigned long long>(unclean));
+  std::printf("pulls=%llu total_acknowledged=%llu total_lost=%llu unclean_filesystems=%llu\n",
+              static_cast<unsigned long long>(pulls), static_cast<unsigned long long>(acknowledged),
+              static_cast<unsigned long long>(lost), static_cast<unsigned long long>(unclean));
   std::error_code ignored;
   if (!temporary.empty()) std::filesystem::remove_all(temporary, ignored);
   return lost == 0 && unclean == 0 ? 0 : 1;

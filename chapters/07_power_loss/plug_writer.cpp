@@ -81,10 +81,11 @@ int main(int argc, char** argv) {
   if (auto exit_status = mbe::parse_command_line(argc, argv, usage, operands,
           {mbe::Option::text("--mode", mode_text), mbe::Option::number("--records", records, 1, 1 << 20)}))
     return *exit_status;
-  const std::string_view mode = mode_text ? mode_text : "";
-  if (!ch07::is_writer_mode(mode)) {
-    std::fprintf(stderr, "ch07_plug_writer: --mode must be one of none, ms_async, ms_sync, fsync, "
-                         "sync_file_range, unmount\n%.*s", static_cast<int>(usage.size()), usage.data());
+  const auto mode = ch07::parse_mode(mode_text ? mode_text : "");
+  if (!mode) {
+    std::fprintf(stderr, "ch07_plug_writer: --mode must be one of %.*s\n%.*s",
+                 static_cast<int>(ch07::mode_names.size()), ch07::mode_names.data(),
+                 static_cast<int>(usage.size()), usage.data());
     return 2;
   }
   const std::string path = operands[0];
@@ -93,7 +94,6 @@ int main(int argc, char** argv) {
   mbe::Failure failure;
   auto file = mbe::MappedFile::open(path, failure);
   if (failure) return mbe::report_error(failure.call + " " + path, failure.error);
-  std::error_code error;
   // Its name, too, is durable before the first record: a loss afterwards is a record's alone.
   if (file.sync_parent_directory(failure)) return mbe::report_error(failure.call, failure.error);
   mbe::print_line("READY");
@@ -102,22 +102,33 @@ int main(int argc, char** argv) {
   for (std::uint64_t n = 1; n <= records; ++n) {
     const std::size_t offset = (n - 1) * record_size;
     file.object<ch07::PlugRecord>(offset) = ch07::make_record(n);
-    if (mode == "ms_sync" || mode == "ms_async") {  // msync of the record's page(s)
-      error = file.sync(offset, record_size,
-                        mode == "ms_sync" ? mbe::SyncMode::synchronous : mbe::SyncMode::asynchronous);
-      if (error) return mbe::report_error("msync", error);  // no ACK for this record
-    } else if (mode == "fsync" && ::fsync(file.fd()) != 0) {
-      return mbe::report_errno("fsync", errno);
-    } else if (mode == "sync_file_range") {
-      const auto pages = mbe::page_rounded(offset, record_size, mbe::page_size());
-      if (::sync_file_range(file.fd(), static_cast<off_t>(pages.offset), static_cast<off_t>(pages.length),
-                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) != 0)
-        return mbe::report_errno("sync_file_range", errno);
+    switch (*mode) {  // make it durable by MODE's rules; a failure means no ACK for this record
+      case ch07::WriterMode::ms_sync:
+        if (const auto error = file.sync(offset, record_size, mbe::SyncMode::synchronous))
+          return mbe::report_error("msync", error);
+        break;
+      case ch07::WriterMode::ms_async:
+        if (const auto error = file.sync(offset, record_size, mbe::SyncMode::asynchronous))
+          return mbe::report_error("msync", error);
+        break;
+      case ch07::WriterMode::fsync:
+        if (::fsync(file.fd()) != 0) return mbe::report_errno("fsync", errno);
+        break;
+      case ch07::WriterMode::sync_file_range: {
+        const auto pages = mbe::page_rounded(offset, record_size, mbe::page_size());
+        if (::sync_file_range(file.fd(), static_cast<off_t>(pages.offset), static_cast<off_t>(pages.length),
+                              SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) != 0)
+          return mbe::report_errno("sync_file_range", errno);
+        break;
+      }
+      case ch07::WriterMode::none:
+      case ch07::WriterMode::unmount:
+        break;
     }
-    if (mode != "unmount") mbe::print_line("ACK " + std::to_string(n));
+    if (*mode != ch07::WriterMode::unmount) mbe::print_line("ACK " + std::to_string(n));
   }
   // [store]
-  if (mode == "unmount") {
+  if (*mode == ch07::WriterMode::unmount) {
     std::string directory = file.path().parent_path();
     if (directory.empty()) directory = ".";
     file = mbe::MappedFile();  // unmap and close: a busy filesystem cannot be unmounted

@@ -10,7 +10,10 @@
 // (--pull-after-ack; random by default) has come, and US microseconds later,
 // the plug is pulled: qemu is killed with SIGKILL. The disk is then recovered
 // as the next boot would (ext4 journal replay) and read back without booting.
-// The last line says how many acknowledged records survived.
+// The last line says, as key=value pairs, how many acknowledged records
+// survived (mode= model= acknowledged= survived= lost= ...; see
+// ch07::summary_line). The steps are below, in order; the disk, the console
+// and the recovery are the lab's library (guest_lab.hpp, guest_console.hpp).
 //
 // --model volatile_cache gives the disk a volatile write cache: only the
 // writes before the guest's last flush survive (qemu logs every write and
@@ -23,10 +26,13 @@
 // Exit status: 0 when the trial ran (whatever survived), 77 when the lab is
 // not available here (no qemu, no guest kernel, the guest does not boot),
 // 1 when the trial failed, 2 for bad arguments.
-#include <cerrno>
+#include <signal.h>
+
 #include <cstdio>
 #include <random>
+#include <thread>
 
+#include "guest_console.hpp"
 #include "guest_lab.hpp"
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
@@ -39,8 +45,9 @@ constexpr std::string_view usage =
     "         [--pull-after-ack N] [--pull-delay-us US] [--seed S] [--guest-writeback]\n"
     "         [--guest DIR] [--work DIR]\n"
     "  Boots the guest, pulls the plug after ACK N (+ US microseconds) and counts the\n"
-    "  acknowledged records that survived. MODE: none, ms_async, ms_sync, fsync,\n"
-    "  sync_file_range, unmount. N and US are random (from the seed) unless given.\n"
+    "  acknowledged records that survived (a key=value line). MODE: none, ms_async,\n"
+    "  ms_sync, fsync, sync_file_range, unmount. N and US are random (from the seed)\n"
+    "  unless given.\n"
     "  --guest-writeback leaves the guest's periodic writeback on (off by default).\n"
     "  Exit: 0 trial ran, 77 lab unavailable, 1 trial failed, 2 bad arguments.\n";
 
@@ -67,23 +74,15 @@ int main(int argc, char** argv) {
            mbe::Option::text("--work", work_dir)}))
     return *exit_status;
   const auto model = ch07::parse_model(model_text);
-  const bool known_mode = mode && ch07::is_writer_mode(mode);
-  if (!known_mode || !model) {
-    std::fprintf(stderr, "ch07_pull_the_plug: %s\n%.*s", !known_mode ? "--mode is missing or unknown" : "unknown --model",
+  const auto writer_mode = ch07::parse_mode(mode ? mode : "");
+  if (!writer_mode || !model) {
+    std::fprintf(stderr, "ch07_pull_the_plug: %s\n%.*s", !writer_mode ? "--mode is missing or unknown" : "unknown --model",
                  static_cast<int>(usage.size()), usage.data());
     return 2;
   }
-
-  std::string why_not;
-  const auto guest = ch07::find_guest(guest_dir, why_not);
-  if (!guest) {
-    std::printf("lab unavailable: %s\n", why_not.c_str());
-    return 77;
-  }
-
   std::mt19937_64 random(seed);
   ch07::Trial trial;
-  trial.mode = mode;
+  trial.mode = *writer_mode;
   trial.model = *model;
   trial.records = records;
   trial.guest_writeback = guest_writeback;
@@ -91,23 +90,31 @@ int main(int argc, char** argv) {
   trial.pull_delay = std::chrono::microseconds(
       pull_delay_us != unset ? pull_delay_us : std::uniform_int_distribution<std::uint64_t>(0, 20'000)(random));
   std::filesystem::path temporary;
-  trial.work = ch07::work_directory(work_dir, "ch07_plug", temporary);
-  if (trial.work.empty()) return mbe::report_errno("mkdtemp", errno);
-  std::printf("seed %llu: pulling the plug after ACK %llu + %lld us (model %s, work %s)\n",
-              static_cast<unsigned long long>(seed), static_cast<unsigned long long>(trial.pull_after_ack),
-              static_cast<long long>(trial.pull_delay.count()), model_text, trial.work.c_str());
-  std::fflush(stdout);
-
-  const ch07::TrialResult result = ch07::run_trial(*guest, trial);
-  if (result.outcome == ch07::TrialResult::Outcome::checked && trial.model == ch07::PowerModel::volatile_cache)
-    std::printf("write log: %llu flushes; writes kept %llu, lost with the cache %llu\n",
-                static_cast<unsigned long long>(result.replay.flushes),
-                static_cast<unsigned long long>(result.replay.writes_replayed),
-                static_cast<unsigned long long>(result.replay.writes_dropped));
-  std::printf("%s\n", ch07::describe(trial, result).c_str());
+  try {
+    const ch07::Guest guest = ch07::find_guest(guest_dir);
+    trial.work = ch07::work_directory(work_dir, "ch07_plug", temporary);
+    std::printf("seed=%llu pull_after_ack=%llu pull_delay_us=%lld work=%s\n", static_cast<unsigned long long>(seed),
+                static_cast<unsigned long long>(trial.pull_after_ack), static_cast<long long>(trial.pull_delay.count()),
+                trial.work.c_str());
+    std::fflush(stdout);
+    // [pull]
+    const ch07::Disk disk = ch07::make_disk(guest, trial);  // a fresh ext4 image
+    ch07::RunningGuest running(guest, trial, disk);         // qemu boots; the writer stores and syncs
+    running.wait_for_ack(trial.pull_after_ack);             // a complete "ACK n" line, n >= N
+    std::this_thread::sleep_for(trial.pull_delay);
+    ::kill(running.qemu(), SIGKILL);                        // the plug
+    const ch07::ConsoleReport console = running.after_the_plug();
+    const ch07::TrialResult result = ch07::recover(trial, disk, console);  // as the next boot sees it
+    // [pull]
+    std::printf("%s\n", ch07::summary_line(trial, result).c_str());
+  } catch (const ch07::LabUnavailable& unavailable) {
+    std::printf("lab unavailable: %s\n", unavailable.what());
+    return 77;
+  } catch (const mbe::Error& error) {
+    std::fprintf(stderr, "ch07_pull_the_plug: trial failed: %s\n", error.what());
+    return 1;  // the work directory is kept, to look at
+  }
   std::error_code ignored;  // cleanup only
-  if (!temporary.empty() && result.outcome == ch07::TrialResult::Outcome::checked)
-    std::filesystem::remove_all(temporary, ignored);  // kept when something went wrong, to look at
-  if (result.outcome == ch07::TrialResult::Outcome::lab_unavailable) return 77;
-  return result.outcome == ch07::TrialResult::Outcome::checked ? 0 : 1;
+  if (!temporary.empty()) std::filesystem::remove_all(temporary, ignored);
+  return 0;
 }

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "msync/cli.hpp"
+#include "msync/errors.hpp"
 #include "msync/files.hpp"
 #include "write_log.hpp"
 
@@ -25,7 +26,8 @@ constexpr std::string_view usage =
     "usage: ch07_replay_to_flush LOG IMAGE\n"
     "  Applies to IMAGE (the disk before the guest booted) the writes of LOG (a\n"
     "  qemu blklogwrites log) up to the last flush: the disk a power loss leaves\n"
-    "  when the disk's write cache is volatile.\n";
+    "  when the disk's write cache is volatile. Prints one line:\n"
+    "  entries=N flushes=N writes_replayed=N writes_dropped=N\n";
 
 }  // namespace
 
@@ -37,17 +39,18 @@ int main(int argc, char** argv) {
 
   // [replay]
   ch07::ReplaySummary summary;
-  std::string error;
-  if (!ch07::replay_to_last_flush(operands[0], operands[1], summary, error)) {
-    std::fprintf(stderr, "ch07_replay_to_flush: %s\n", error.c_str());
+  try {
+    summary = ch07::replay_to_last_flush(operands[0], operands[1]);
+  } catch (const mbe::Error& error) {
+    std::fprintf(stderr, "%s\n", error.what());
     return 1;
   }
   // [replay]
-  std::printf("log entries: %llu, flushes: %llu\n", static_cast<unsigned long long>(summary.entries),
-              static_cast<unsigned long long>(summary.flushes));
-  std::printf("writes replayed: %llu (before the last flush, or FUA)\n",
-              static_cast<unsigned long long>(summary.writes_replayed));
-  std::printf("writes dropped: %llu (after the last flush: in the volatile cache)\n",
+  // Replayed: the writes before the last flush, or FUA; dropped: those after
+  // it, lost with the volatile cache.
+  std::printf("entries=%llu flushes=%llu writes_replayed=%llu writes_dropped=%llu\n",
+              static_cast<unsigned long long>(summary.entries), static_cast<unsigned long long>(summary.flushes),
+              static_cast<unsigned long long>(summary.writes_replayed),
               static_cast<unsigned long long>(summary.writes_dropped));
   return 0;
 }

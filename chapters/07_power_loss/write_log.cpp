@@ -7,7 +7,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <optional>
 #include <vector>
 
 #include "msync/errors.hpp"
@@ -34,46 +33,36 @@ struct Located {
   std::uint64_t data_offset;  // byte offset of its data in the log
 };
 
-bool fail(std::string& error, std::string message) {
-  error = std::move(message);
-  return false;
+// A log the replay cannot trust: refused before anything is written.
+[[noreturn]] void refuse(const std::string& message) {
+  throw mbe::Error(message, std::make_error_code(std::errc::bad_message));
 }
 
-// A regular file's size, or nullopt with @p error naming the call that failed.
-std::optional<std::uint64_t> open_and_size(const std::filesystem::path& path, int access,
-                                           Descriptor& file, std::string& error) {
+// Opens @p path into @p file and returns its size.
+std::uint64_t open_and_size(const std::filesystem::path& path, int access, Descriptor& file) {
   mbe::Failure failure;  // a FIFO is refused, never waited on
   file.fd = mbe::open_regular_file(path, access, failure);
-  if (file.fd < 0) {
-    error = mbe::describe_error(failure.call + " " + path.string(), failure.error);
-    return std::nullopt;
-  }
+  if (file.fd < 0) mbe::throw_error(failure.call + " " + path.string(), failure.error);
   struct stat status {};
-  if (::fstat(file.fd, &status) != 0) {
-    error = mbe::describe_error("fstat " + path.string(), mbe::last_error());
-    return std::nullopt;
-  }
+  if (::fstat(file.fd, &status) != 0) mbe::throw_errno("fstat " + path.string());
   return static_cast<std::uint64_t>(status.st_size);
 }
 
 }  // namespace
 
-bool replay_to_last_flush(const std::filesystem::path& log, const std::filesystem::path& image,
-                          ReplaySummary& summary, std::string& error) {
-  summary = {};
+ReplaySummary replay_to_last_flush(const std::filesystem::path& log, const std::filesystem::path& image) {
+  ReplaySummary summary;
   Descriptor log_file{-1}, image_file{-1};
-  const auto log_size = open_and_size(log, O_RDONLY, log_file, error);
-  if (!log_size) return false;
-  const auto image_size = open_and_size(image, O_WRONLY, image_file, error);
-  if (!image_size) return false;
+  const std::uint64_t log_size = open_and_size(log, O_RDONLY, log_file);
+  const std::uint64_t image_size = open_and_size(image, O_WRONLY, image_file);
   WriteLogSuper super{};
   if (!read_exactly(log_file.fd, &super, sizeof super, 0) || le64toh(super.magic) != write_log_magic)
-    return fail(error, log.string() + ": not a write log (no dm-log-writes superblock)");
+    refuse(log.string() + ": not a write log (no dm-log-writes superblock)");
   const std::uint64_t sector_size = le32toh(super.sector_size);
   if (le64toh(super.version) != 1 || sector_size < 512 || sector_size > (1 << 20) ||
       (sector_size & (sector_size - 1)) != 0)
-    return fail(error, log.string() + ": unsupported version or sector size");
-  const std::uint64_t image_sectors = *image_size / sector_size;
+    refuse(log.string() + ": unsupported version or sector size");
+  const std::uint64_t image_sectors = image_size / sector_size;
 
   // First pass: find every entry and the last flush, checking all of it —
   // that its data is in the log and its sectors on the disk — before the
@@ -87,21 +76,19 @@ bool replay_to_last_flush(const std::filesystem::path& log, const std::filesyste
     const std::string name = log.string() + ": entry " + std::to_string(index);
     WriteLogEntry entry{};
     if (!read_exactly(log_file.fd, &entry, sizeof entry, position))
-      return fail(error, log.string() + ": truncated at entry " + std::to_string(index));
+      refuse(log.string() + ": truncated at entry " + std::to_string(index));
     entry = {le64toh(entry.sector), le64toh(entry.nr_sectors), le64toh(entry.flags), le64toh(entry.data_len)};
     if (entry.flags & ~(write_log_flush | write_log_fua | write_log_discard | write_log_mark))
-      return fail(error, log.string() + ": unknown flags in entry " + std::to_string(index));
+      refuse(log.string() + ": unknown flags in entry " + std::to_string(index));
     const bool has_data = (entry.flags & (write_log_discard | write_log_mark)) == 0;
-    if (entry.nr_sectors > *log_size / sector_size)
-      return fail(error,
-                  log.string() + ": truncated in the data of entry " + std::to_string(index));
+    if (entry.nr_sectors > log_size / sector_size)
+      refuse(log.string() + ": truncated in the data of entry " + std::to_string(index));
     const std::uint64_t data_bytes = has_data ? entry.nr_sectors * sector_size : 0;
-    if (sector_size + data_bytes > *log_size - position)
-      return fail(error,
-                  log.string() + ": truncated in the data of entry " + std::to_string(index));
+    if (sector_size + data_bytes > log_size - position)
+      refuse(log.string() + ": truncated in the data of entry " + std::to_string(index));
     if (has_data && entry.nr_sectors > 0 &&
         (entry.sector > image_sectors || entry.nr_sectors > image_sectors - entry.sector))
-      return fail(error, name + " writes sectors " + std::to_string(entry.sector) + " + " +
+      refuse(name + " writes sectors " + std::to_string(entry.sector) + " + " +
                              std::to_string(entry.nr_sectors) + ", past the end of " +
                              image.string() + " (" + std::to_string(image_sectors) + " sectors)");
     entries.push_back({entry, position + sector_size});
@@ -119,8 +106,8 @@ bool replay_to_last_flush(const std::filesystem::path& log, const std::filesyste
     const auto flags = le64toh(entry.flags), sectors = le64toh(entry.nr_sectors);
     const bool has_data = (flags & (write_log_discard | write_log_mark)) == 0;
     if (flags & ~(write_log_flush | write_log_fua | write_log_discard | write_log_mark) ||
-        sectors > *log_size / sector_size ||
-        sector_size + (has_data ? sectors * sector_size : 0) > *log_size - position)
+        sectors > log_size / sector_size ||
+        sector_size + (has_data ? sectors * sector_size : 0) > log_size - position)
       break;  // cut off by the plug
     summary.writes_dropped += has_data && sectors > 0 ? 1 : 0;
     position += sector_size + (has_data ? sectors * sector_size : 0);
@@ -137,24 +124,18 @@ bool replay_to_last_flush(const std::filesystem::path& log, const std::filesyste
     }
     data.resize(entry.nr_sectors * sector_size);
     errno = 0;  // a short read sets none
-    if (!read_exactly(log_file.fd, data.data(), data.size(),
-                      data_offset))  // the log shrank meanwhile
-      return fail(error,
-                  mbe::describe_error(
-                      "pread " + log.string() + " (entry " + std::to_string(index) + ")",
-                      errno != 0 ? mbe::last_error() : std::make_error_code(std::errc::io_error)));
+    if (!read_exactly(log_file.fd, data.data(), data.size(), data_offset))  // the log shrank meanwhile
+      mbe::throw_error("pread " + log.string() + " (entry " + std::to_string(index) + ")",
+                       errno != 0 ? mbe::last_error() : std::make_error_code(std::errc::io_error));
     const ssize_t written = ::pwrite(image_file.fd, data.data(), data.size(),
                                      static_cast<off_t>(entry.sector * sector_size));
     if (written != static_cast<ssize_t>(data.size()))  // a short write: no space for the rest
-      return fail(error, mbe::describe_error(
-                             "pwrite " + image.string() + " (entry " + std::to_string(index) + ")",
-                             written < 0 ? mbe::last_error()
-                                         : std::make_error_code(std::errc::no_space_on_device)));
+      mbe::throw_error("pwrite " + image.string() + " (entry " + std::to_string(index) + ")",
+                       written < 0 ? mbe::last_error() : std::make_error_code(std::errc::no_space_on_device));
     ++summary.writes_replayed;
   }
-  if (::fsync(image_file.fd) != 0)
-    return fail(error, mbe::describe_error("fsync " + image.string(), mbe::last_error()));
-  return true;
+  if (::fsync(image_file.fd) != 0) mbe::throw_errno("fsync " + image.string());
+  return summary;
 }
 
 }  // namespace ch07

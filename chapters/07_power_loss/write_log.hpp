@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <string>
 
 namespace ch07 {
 
@@ -44,12 +43,13 @@ struct ReplaySummary {
 
 /// Applies to @p image (a copy of the disk as it was before the guest booted)
 /// every write of @p log that a volatile disk cache cannot have lost: those
-/// before the last flush, and FUA writes. Returns false with @p error set if
-/// the log is unreadable, malformed or truncated, or writes past the end of
-/// @p image; @p image is then untouched: every entry is checked before the
-/// first write. Only an I/O error while writing @p image leaves it partly
-/// replayed. @p log and @p image must be regular files (a FIFO is refused).
-bool replay_to_last_flush(const std::filesystem::path& log, const std::filesystem::path& image,
-                          ReplaySummary& summary, std::string& error);
+/// before the last flush, and FUA writes, and says what it did.
+/// @throws mbe::Error naming the log (code `std::errc::bad_message`) when it is
+/// malformed or truncated or writes past the end of @p image — @p image is then
+/// untouched: every entry is checked before the first write — or naming the
+/// failed call (`pwrite IMAGE: ENOSPC (...)`); only an I/O error while writing
+/// @p image leaves it partly replayed. @p log and @p image must be regular
+/// files (a FIFO is refused).
+ReplaySummary replay_to_last_flush(const std::filesystem::path& log, const std::filesystem::path& image);
 
 }  // namespace ch07

@@ -56,7 +56,7 @@ struct Case {
 };
 
 void check(int result, const char* call) {
-  if (result != 0) throw mbe::Error(mbe::describe_error(call, mbe::last_error()), mbe::last_error());
+  if (result != 0) mbe::throw_errno(call);
 }
 
 // [update]

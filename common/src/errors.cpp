@@ -47,4 +47,10 @@ std::string call_result(int return_value) {
 
 std::error_code last_error() noexcept { return {errno, std::generic_category()}; }
 
+void throw_errno(std::string_view call) { throw_error(call, last_error()); }
+
+void throw_error(std::string_view call, const std::error_code& error) {
+  throw Error(describe_error(call, error), error);
+}
+
 }  // namespace mbe

@@ -174,7 +174,7 @@ MappedFile MappedFile::create(const std::filesystem::path& path, std::size_t siz
   int fd = -1;
   std::byte* data = nullptr;
   if (auto failure = create_impl(path, size, mode, fd, data); failure.error)
-    throw Error(describe_error(failure.call + " " + path.string(), failure.error), failure.error);
+    throw_error(failure.call + " " + path.string(), failure.error);
   return {path, fd, data, size, Access::read_write};
 }
 
@@ -183,7 +183,7 @@ MappedFile MappedFile::open(const std::filesystem::path& path, Access access) {
   std::byte* data = nullptr;
   std::size_t size = 0;
   if (auto failure = open_impl(path, access, fd, data, size); failure.error)
-    throw Error(describe_error(failure.call + " " + path.string(), failure.error), failure.error);
+    throw_error(failure.call + " " + path.string(), failure.error);
   return {path, fd, data, size, access};
 }
 

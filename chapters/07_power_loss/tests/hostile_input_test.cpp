@@ -11,18 +11,17 @@
 #include <filesystem>
 #include <string>
 
+#include "replay_testing.hpp"
 #include "testing.hpp"
 #include "write_log.hpp"
 
+using ch07::testing::blank_disk;
+using ch07::testing::sector;
 using mbe::testing::contains;
-using mbe::testing::read_file;
 using mbe::testing::run_program;
 using mbe::testing::ScratchDir;
 
 namespace {
-
-constexpr std::size_t sector = 512;
-const std::string blank_disk(8 * sector, '.');
 
 // One log entry (and its data, one sector of @p fill, unless it is a flush).
 std::string entry(std::uint64_t disk_sector, std::uint64_t flags, char fill) {
@@ -39,22 +38,7 @@ std::string log_of(std::uint64_t entries, const std::string& body) {
   return bytes + body;
 }
 
-struct Replay {
-  bool ok = false;
-  std::string error;
-  std::string disk;
-};
-
-Replay replay(const std::string& log) {
-  ScratchDir dir;
-  mbe::testing::write_file(dir.file("log"), log);
-  mbe::testing::write_file(dir.file("disk"), blank_disk);
-  Replay result;
-  ch07::ReplaySummary summary;
-  result.ok = ch07::replay_to_last_flush(dir.file("log"), dir.file("disk"), summary, result.error);
-  result.disk = read_file(dir.file("disk"));
-  return result;
-}
+ch07::testing::Replayed replay(const std::string& log) { return ch07::testing::replay_onto_blank_disk(log); }
 
 }  // namespace
 

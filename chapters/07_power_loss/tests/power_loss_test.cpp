@@ -12,6 +12,7 @@
 using mbe::testing::contains;
 using mbe::testing::run_program;
 using mbe::testing::ScratchDir;
+using mbe::testing::summary_value;
 
 namespace {
 
@@ -22,10 +23,11 @@ struct Pulled {
   std::string output;
 };
 
-std::uint64_t number_after(const std::string& text, const std::string& label) {
-  const auto at = text.find(label);
-  REQUIRE_MESSAGE(at != std::string::npos, "no '" << label << "' in:\n" << text);
-  return std::stoull(text.substr(at + label.size()));
+// The number a program printed as @p key=N in its key=value lines.
+std::uint64_t number(const std::string& output, const std::string& key) {
+  const std::string value = summary_value(output, key);
+  REQUIRE_MESSAGE(!value.empty(), "no " << key << "= in:\n" << output);
+  return std::stoull(value);
 }
 
 // One plug pull; the pull comes after ACK @p pull_after_ack and @p delay_us more.
@@ -39,15 +41,19 @@ Pulled pull_the_plug(const std::string& mode, const std::string& model, std::uin
   if (guest_writeback) argv.push_back("--guest-writeback");
   const auto run = run_program(argv);
   Pulled pulled;
-  if (run.exited_with(77)) return pulled.unavailable = run.out, pulled;
+  if (run.exited_with(77)) {
+    pulled.unavailable = run.out;
+    return pulled;
+  }
   INFO(run.out << run.err);
   REQUIRE(run.exited_with(0));
   pulled.output = run.out;
-  const std::string summary = run.out.substr(run.out.rfind("\nmode ") + 1);  // the last line
-  pulled.acknowledged = number_after(summary, ": acknowledged ");
-  pulled.survived = number_after(summary, ", survived ");
-  pulled.lost = number_after(summary, ", lost ");
-  pulled.filesystem_clean = contains(run.out, "filesystem clean");
+  CHECK(summary_value(run.out, "mode") == mode);
+  CHECK(summary_value(run.out, "model") == model);
+  pulled.acknowledged = number(run.out, "acknowledged");
+  pulled.survived = number(run.out, "survived");
+  pulled.lost = number(run.out, "lost");
+  pulled.filesystem_clean = summary_value(run.out, "filesystem_clean") == "yes";
   MESSAGE(run.out);
   return pulled;
 }
@@ -138,7 +144,7 @@ TEST_CASE("sync_file_range loses acknowledged records on a disk with a volatile 
   if (!pulled.unavailable.empty()) MBE_SKIP(pulled.unavailable);
   CHECK(pulled.acknowledged >= 40);
   CHECK(pulled.lost > 0);  // written to the disk's cache, never flushed
-  CHECK(number_after(pulled.output, "lost with the cache ") > 0);
+  CHECK(number(pulled.output, "writes_dropped") > 0);  // lost with the cache
   CHECK(pulled.filesystem_clean);
 }
 
@@ -157,11 +163,13 @@ TEST_CASE("the torture loses no acknowledged MS_SYNC record in 6 random pulls") 
   if (torture.exited_with(77)) MBE_SKIP(torture.out);
   MESSAGE(torture.out);
   CHECK(torture.exited_with(0));
-  CHECK(contains(torture.out, "torture summary: 6 pulls, mode ms_sync: "));
-  CHECK(number_after(torture.out, "records acknowledged, ") == 0);  // "..., 0 lost"
-  CHECK(number_after(torture.out, "torture summary: 6 pulls, mode ms_sync: ") > 0);
-  CHECK(contains(torture.out, "model volatile_cache"));  // both models took turns
-  CHECK(contains(torture.out, "model kill"));
+  CHECK(number(torture.out, "pulls") == 6);
+  CHECK(summary_value(torture.out, "mode") == "ms_sync");
+  CHECK(number(torture.out, "total_lost") == 0);
+  CHECK(number(torture.out, "unclean_filesystems") == 0);
+  CHECK(number(torture.out, "total_acknowledged") > 0);
+  CHECK(contains(torture.out, " model=volatile_cache "));  // both models took turns
+  CHECK(contains(torture.out, " model=kill "));
 }
 
 TEST_CASE("the torture notices a lost record - no msync in 2 pulls") {
@@ -171,5 +179,5 @@ TEST_CASE("the torture notices a lost record - no msync in 2 pulls") {
   if (torture.exited_with(77)) MBE_SKIP(torture.out);
   MESSAGE(torture.out);
   CHECK(torture.exited_with(1));
-  CHECK(number_after(torture.out, "records acknowledged, ") > 0);
+  CHECK(number(torture.out, "total_lost") > 0);
 }

@@ -6,17 +6,18 @@
 #include <string>
 #include <vector>
 
+#include "replay_testing.hpp"
 #include "testing.hpp"
 #include "write_log.hpp"
 
+using ch07::testing::blank_disk;
+using ch07::testing::sector;
 using mbe::testing::contains;
 using mbe::testing::read_file;
 using mbe::testing::run_program;
 using mbe::testing::ScratchDir;
 
 namespace {
-
-constexpr std::size_t sector = 512;
 
 // A log in the format qemu writes: superblock, then entry sectors and data.
 class LogBuilder {
@@ -47,16 +48,7 @@ class LogBuilder {
   std::uint64_t entries_ = 0;
 };
 
-const std::string blank_disk(8 * sector, '.');
-
-// The disk after replaying @p log onto a blank 8-sector disk.
-std::string replayed(const std::string& log, ch07::ReplaySummary& summary, std::string& error, bool& ok) {
-  ScratchDir dir;
-  mbe::testing::write_file(dir.file("log"), log);
-  mbe::testing::write_file(dir.file("disk"), blank_disk);
-  ok = ch07::replay_to_last_flush(dir.file("log"), dir.file("disk"), summary, error);
-  return read_file(dir.file("disk"));
-}
+using ch07::testing::replay_onto_blank_disk;
 
 std::string disk_sector(const std::string& disk, std::size_t index) { return disk.substr(index * sector, sector); }
 
@@ -64,11 +56,10 @@ std::string disk_sector(const std::string& disk, std::size_t index) { return dis
 
 TEST_CASE("replay keeps the writes before the last flush and drops the rest") {
   const auto log = LogBuilder().write(0, 'a').write(1, 'b').flush().write(2, 'c').flush().write(3, 'd').write(0, 'e');
-  ch07::ReplaySummary summary;
-  std::string error;
-  bool ok = false;
-  const auto disk = replayed(log.bytes(), summary, error, ok);
-  REQUIRE(ok);
+  const auto replayed = replay_onto_blank_disk(log.bytes());
+  REQUIRE(replayed.ok);
+  const auto& disk = replayed.disk;
+  const auto& summary = replayed.summary;
   CHECK(disk_sector(disk, 0) == std::string(sector, 'a'));  // rewritten after the last flush: old data
   CHECK(disk_sector(disk, 1) == std::string(sector, 'b'));
   CHECK(disk_sector(disk, 2) == std::string(sector, 'c'));
@@ -80,11 +71,10 @@ TEST_CASE("replay keeps the writes before the last flush and drops the rest") {
 }
 
 TEST_CASE("replay of a log without a flush keeps nothing") {
-  ch07::ReplaySummary summary;
-  std::string error;
-  bool ok = false;
-  const auto disk = replayed(LogBuilder().write(0, 'a').write(1, 'b').bytes(), summary, error, ok);
-  REQUIRE(ok);
+  const auto replayed = replay_onto_blank_disk(LogBuilder().write(0, 'a').write(1, 'b').bytes());
+  REQUIRE(replayed.ok);
+  const auto& disk = replayed.disk;
+  const auto& summary = replayed.summary;
   CHECK(disk == blank_disk);
   CHECK(summary.writes_dropped == 2);
 }
@@ -94,11 +84,9 @@ TEST_CASE("replay keeps a FUA write after the last flush but not the data of a f
                        .write(0, 'a')
                        .write(1, 'f', ch07::write_log_flush)  // flush first, then this write: not covered
                        .write(2, 'u', ch07::write_log_fua);   // written through the cache
-  ch07::ReplaySummary summary;
-  std::string error;
-  bool ok = false;
-  const auto disk = replayed(log.bytes(), summary, error, ok);
-  REQUIRE(ok);
+  const auto replayed = replay_onto_blank_disk(log.bytes());
+  REQUIRE(replayed.ok);
+  const auto& disk = replayed.disk;
   CHECK(disk_sector(disk, 0) == std::string(sector, 'a'));
   CHECK(disk_sector(disk, 1) == std::string(sector, '.'));
   CHECK(disk_sector(disk, 2) == std::string(sector, 'u'));
@@ -108,11 +96,10 @@ TEST_CASE("replay reads only the entries the superblock counts and skips discard
   // qemu rewrites the superblock at every flush: entries logged after the last
   // one are past its count, and may be half-written when the plug is pulled.
   const auto log = LogBuilder().write(0, 'a').discard(1).flush().write(2, 'c').flush();
-  ch07::ReplaySummary summary;
-  std::string error;
-  bool ok = false;
-  const auto disk = replayed(log.bytes(3), summary, error, ok);
-  REQUIRE(ok);
+  const auto replayed = replay_onto_blank_disk(log.bytes(3));
+  REQUIRE(replayed.ok);
+  const auto& disk = replayed.disk;
+  const auto& summary = replayed.summary;
   CHECK(summary.entries == 3);
   CHECK(summary.flushes == 1);         // the uncounted flush never completed for the guest
   CHECK(summary.writes_dropped == 1);  // sector 2: logged, never made durable
@@ -122,25 +109,23 @@ TEST_CASE("replay reads only the entries the superblock counts and skips discard
 }
 
 TEST_CASE("replay refuses a foreign file or a truncated log and leaves the image untouched") {
-  ch07::ReplaySummary summary;
-  std::string error;
-  bool ok = true;
-  CHECK(replayed(std::string(4 * sector, 'x'), summary, error, ok) == blank_disk);
-  CHECK_FALSE(ok);
-  CHECK(contains(error, "not a write log"));
+  const auto foreign = replay_onto_blank_disk(std::string(4 * sector, 'x'));
+  CHECK(foreign.disk == blank_disk);
+  CHECK_FALSE(foreign.ok);
+  CHECK(contains(foreign.error, "not a write log"));
 
   const std::string whole = LogBuilder().write(0, 'a').flush().bytes();
-  ok = true;
-  CHECK(replayed(whole.substr(0, whole.size() - 2 * sector), summary, error, ok) == blank_disk);
-  CHECK_FALSE(ok);
-  CHECK(contains(error, "truncated"));
+  const auto truncated = replay_onto_blank_disk(whole.substr(0, whole.size() - 2 * sector));
+  CHECK(truncated.disk == blank_disk);
+  CHECK_FALSE(truncated.ok);
+  CHECK(contains(truncated.error, "truncated"));
 
   std::string bad_flags = whole;
   bad_flags[sector + 16] = 0x40;  // flags of entry 0: a bit no log writer sets
-  ok = true;
-  CHECK(replayed(bad_flags, summary, error, ok) == blank_disk);
-  CHECK_FALSE(ok);
-  CHECK(contains(error, "unknown flags in entry 0"));
+  const auto flagged = replay_onto_blank_disk(bad_flags);
+  CHECK(flagged.disk == blank_disk);
+  CHECK_FALSE(flagged.ok);
+  CHECK(contains(flagged.error, "unknown flags in entry 0"));
 }
 
 TEST_CASE("the replay program reports what it kept and names what it refuses") {
@@ -149,9 +134,10 @@ TEST_CASE("the replay program reports what it kept and names what it refuses") {
   mbe::testing::write_file(dir.file("disk"), blank_disk);
   const auto replay = run_program({MBE_PROGRAM_REPLAY_TO_FLUSH, dir.file("log").string(), dir.file("disk").string()});
   CHECK(replay.exited_with(0));
-  CHECK(contains(replay.out, "log entries: 3, flushes: 1"));
-  CHECK(contains(replay.out, "writes replayed: 1"));
-  CHECK(contains(replay.out, "writes dropped: 1"));
+  CHECK(mbe::testing::summary_value(replay.out, "entries") == "3");
+  CHECK(mbe::testing::summary_value(replay.out, "flushes") == "1");
+  CHECK(mbe::testing::summary_value(replay.out, "writes_replayed") == "1");
+  CHECK(mbe::testing::summary_value(replay.out, "writes_dropped") == "1");
   CHECK(disk_sector(read_file(dir.file("disk")), 0) == std::string(sector, 'a'));
 
   const auto missing = run_program({MBE_PROGRAM_REPLAY_TO_FLUSH, dir.file("nothing").string(), dir.file("disk").string()});

@@ -52,6 +52,16 @@ std::string call_result(int return_value);
 /// @brief The error code for the current `errno`.
 std::error_code last_error() noexcept;
 
+/// @brief How a library reports a failed call, in one line:
+/// `if (fd < 0) mbe::throw_errno("open " + path);` throws an mbe::Error whose
+/// what() is `open PATH: ENOENT (No such file or directory)` and whose code()
+/// is the current `errno` (read once, before anything can change it).
+[[noreturn]] void throw_errno(std::string_view call);
+
+/// @brief Same as throw_errno() for an error already in hand, e.g. the return
+/// value of posix_spawn() or a std::error_code from a non-throwing helper.
+[[noreturn]] void throw_error(std::string_view call, const std::error_code& error);
+
 /// @brief What a non-throwing helper reports: the call that failed and its
 /// error, so that a program can print `mmap: ENODEV (No such device)` and not
 /// the name of some other call.

@@ -1,0 +1,62 @@
+// Chapter 07's guest at work: the lab's tools run, qemu booted on the trial's
+// disk, its serial console read line by line until the moment to pull the
+// plug. The plug itself is one call in the program: kill(qemu, SIGKILL).
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "guest_lab.hpp"
+
+namespace ch07 {
+
+/// The full path of @p tool in PATH, /usr/sbin or /sbin; empty if absent.
+std::filesystem::path find_tool(std::string_view tool);
+
+/// Runs @p argv (argv[0] a full path) with stdout and stderr to @p output and
+/// returns its exit status. @throws mbe::Error when it cannot run or dies of a signal.
+int run_tool(const std::vector<std::string>& argv, const std::filesystem::path& output);
+
+/// qemu running the guest on a trial's disk, and what its console said.
+/// The destructor kills and reaps a qemu still running.
+class RunningGuest {
+ public:
+  /// Boots @p guest on @p disk with the writer's mode and records of @p trial.
+  /// @throws mbe::Error when qemu cannot be started.
+  RunningGuest(const Guest& guest, const Trial& trial, const Disk& disk);
+  ~RunningGuest();
+  RunningGuest(const RunningGuest&) = delete;
+  RunningGuest& operator=(const RunningGuest&) = delete;
+
+  /// Reads the console until a complete "ACK n" with n >= @p ack (or DONE).
+  /// @throws LabUnavailable when the guest printed no READY within the boot
+  /// timeout; mbe::Error for a "LAB ERROR" line, qemu's own exit, or no ACK
+  /// within 300 s more.
+  void wait_for_ack(std::uint64_t ack);
+
+  /// qemu's process: kill(qemu(), SIGKILL) pulls the plug.
+  pid_t qemu() const noexcept { return qemu_; }
+
+  /// After the plug: reaps qemu and reads what it printed before it died
+  /// (complete lines only: the kill can cut the last one).
+  ConsoleReport after_the_plug();
+
+ private:
+  bool read_console(int timeout_ms);  // false once qemu's end of the pipe is closed
+  void take_lines();
+
+  Trial trial_;
+  pid_t qemu_ = -1;
+  int console_ = -1;
+  std::ofstream log_;
+  std::string pending_;
+  std::string lab_error_;
+  ConsoleReport report_;
+};
+
+}  // namespace ch07
