@@ -211,7 +211,7 @@ std::error_code MappedFile::sync_refused(std::size_t offset, std::size_t length)
 std::error_code MappedFile::sync_all(SyncMode mode) noexcept { return sync(0, size_, mode); }
 
 void MappedFile::sync_or_throw(std::size_t offset, std::size_t length, SyncMode mode) {
-  if (auto error = sync(offset, length, mode)) throw Error(describe_error("msync", error), error);
+  if (auto error = sync(offset, length, mode)) throw_error("msync", error);
 }
 
 std::error_code MappedFile::sync_parent_directory() const noexcept {
