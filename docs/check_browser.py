@@ -110,7 +110,9 @@ if (vw < 600 && area.right - area.left < 0.6 * vw)
   add('layout', `the content area is ${Math.round(area.right - area.left)} px of a ${vw} px screen`);
 
 // markdown: markers Doxygen left as text.
-const code = 'pre, code, tt, kbd, .fragment, .line, script, style';
+// Code, and the C++ declarations of the API reference (char **argv).
+const code = 'pre, code, tt, kbd, .fragment, .line, script, style, ' +
+  '.memItemLeft, .memItemRight, .memproto, .memname, .paramtype, .paramname';
 const walker = document.createTreeWalker(content, NodeFilter.SHOW_TEXT);
 for (let t = walker.nextNode(); t; t = walker.nextNode()) {
   const p = t.parentElement;
