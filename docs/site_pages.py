@@ -3,16 +3,22 @@
 
 Usage: site_pages.py sources ROOT OUT.dox
        site_pages.py link ROOT PAGE.md OUT.md
+       site_pages.py source-links ROOT HTML_DIR
 
 sources: one page per test source (chapters/*/tests/*.cpp, common/tests/*.cpp),
          showing the whole file with line numbers, under a "Test sources"
          page at the end of the sidebar — so that a test a page names can be
          read on the site.
+         The files the pages show by \snippet get such a page too.
 link:    a copy of PAGE.md (docs/interview.md, docs/errata.md) for the site in
          which every test it names (`chNN/name`, `common/name`) links to the
          line of its TEST_CASE, and every answer (### section) ends with links
          to the chapters whose tests it cites. The Markdown source stays
          readable as it is; only the site gets the links.
+source-links: after Doxygen. A page names the file of each \snippet on the
+         line after it, <small>Source: [chapters/NN/x.cpp](x.cpp)</small>: a
+         relative link, right for a reader of the repository. On the site
+         that href points at nothing; this points it at the file's page.
 """
 import pathlib
 import re
@@ -25,8 +31,18 @@ def test_sources(root):
     return sorted(root.glob("chapters/*/tests/*.cpp")) + sorted(root.glob("common/tests/*.cpp"))
 
 
+def snippet_sources(root):
+    pages = [root / "README.md", *sorted(root.glob("*/*/README.md")), *sorted(root.glob("docs/*.md"))]
+    found = set()
+    for page in pages:
+        for match in re.finditer(r"^\s*\\snippet(?:\{[^}]*\})?\s+(\S+)", page.read_text(encoding="utf-8"), re.M):
+            if (root / match.group(1)).is_file():
+                found.add(root / match.group(1))
+    return sorted(found - set(test_sources(root)))
+
+
 def label(root, source):
-    rel = source.relative_to(root).with_suffix("")
+    rel = source.relative_to(root)
     return "src_" + re.sub(r"[^A-Za-z0-9]+", "_", str(rel))
 
 
@@ -50,12 +66,16 @@ def test_cases(root):
 
 def write_sources(root, out):
     pages = [(label(root, s), s.relative_to(root)) for s in test_sources(root)]
-    text = ["/**", "\\page test_sources Test sources", "",
+    shown = [(label(root, s), s.relative_to(root)) for s in snippet_sources(root)]
+    text = ["/**", "\\page test_sources Sources", "",
             "The doctest files that prove the pages' claims, whole. A test named",
             "<tt>chNN/name</tt> is the <tt>TEST_CASE(\"name\")</tt> of chapter NN's",
             "<tt>tests/</tt>; run one with the command on \\ref interview \"the interview page\".", ""]
     text += [f"- \\subpage {name}" for name, _ in pages]
+    text += ["", "The files the pages show pieces of, whole:", ""]
+    text += [f"- \\subpage {name}" for name, _ in shown]
     text.append("*/")
+    pages += shown
     for name, rel in pages:
         text += ["", "/**", f"\\page {name} {rel}", "", f"\\include{{lineno}} {rel}", "*/"]
     out.write_text("\n".join(text) + "\n", encoding="utf-8")
@@ -112,11 +132,32 @@ def write_linked(root, page, out):
         print(f"{page.name}: no TEST_CASE found for `{name}` (left as text)")
 
 
+def point_source_links(root, html_dir):
+    known = {str(s.relative_to(root)): label(root, s) for s in test_sources(root) + snippet_sources(root)}
+    link = re.compile(r'<a href="([^":#]+)">([^<]+)</a>')
+    pointed = 0
+    for page in sorted(html_dir.glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+
+        def point(match):
+            nonlocal pointed
+            if match.group(2) in known and not (html_dir / match.group(1)).exists():
+                pointed += 1
+                return f'<a href="{known[match.group(2)]}.html">{match.group(2)}</a>'
+            return match.group(0)
+        fixed = link.sub(point, text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+    print(f"source links pointed at the files' pages: {pointed}")
+
+
 def main():
     if len(sys.argv) == 4 and sys.argv[1] == "sources":
         write_sources(pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3]))
     elif len(sys.argv) == 5 and sys.argv[1] == "link":
         write_linked(pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3]), pathlib.Path(sys.argv[4]))
+    elif len(sys.argv) == 4 and sys.argv[1] == "source-links":
+        point_source_links(pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3]))
     else:
         print(__doc__, file=sys.stderr)
         return 2
