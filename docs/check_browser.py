@@ -76,13 +76,17 @@ if (document.documentElement.scrollWidth > vw + 1)
 if (content !== document.body && content.scrollWidth > content.clientWidth + 1)
   add('overflow', `the content area scrolls sideways: ${content.scrollWidth} px in ${content.clientWidth} px`);
 // ...and no element may stick out of the content area, unless a scroll box holds it.
-const clipped = (e) => {
-  for (let p = e.parentElement; p && p !== content; p = p.parentElement) {
-    const o = getComputedStyle(p).overflowX;
-    if (o !== 'visible') return true;
-  }
-  return false;
+const memo = (test) => {
+  const seen = new Map();
+  const up = (p) => {
+    if (!p || p === content) return false;
+    if (!seen.has(p)) seen.set(p, test(getComputedStyle(p)) || up(p.parentElement));
+    return seen.get(p);
+  };
+  return up;
 };
+const clipping = memo((s) => s.overflowX !== 'visible');
+const clipped = (e) => clipping(e.parentElement);
 let reported = 0;
 for (const e of content.querySelectorAll('*')) {
   if (!visible(e) || e.closest('svg') && e.localName !== 'svg') continue;
@@ -126,13 +130,7 @@ for (const line of (content.innerText || '').split('\n')) {
 }
 
 // gap: blocks of the main flow (not floats, not positioned boxes), top to bottom.
-const outOfFlow = (e) => {
-  for (let p = e; p && p !== content; p = p.parentElement) {
-    const s = getComputedStyle(p);
-    if (s.cssFloat !== 'none' || ['absolute', 'fixed', 'sticky'].includes(s.position)) return true;
-  }
-  return false;
-};
+const outOfFlow = memo((s) => s.cssFloat !== 'none' || ['absolute', 'fixed', 'sticky'].includes(s.position));
 const blocks = [];
 const origin = content === document.body ? window.scrollY : scroller.scrollTop;
 for (const e of content.querySelectorAll('*')) {
@@ -325,13 +323,15 @@ def defects(html_dir):
     long_name = "a_test_name_with_no_place_to_break_" * 6
     paragraphs = "".join(f"<p>Line {i} of an answer that is long enough to fill a row.</p>" for i in range(60))
     return [
+        ("diagram wider than the column, in its scroll box", chapter, "overflow",
+         ("</head>", '<style>div.dotgraph iframe{width:1600px!important}</style></head>')),
         ("wide diagram", chapter, "overflow",
          ("</head>", '<style>div.dotgraph iframe, div.dotgraph img, div.dotgraph object'
                      '{max-width:none!important;width:1600px!important}'
                      'div.dotgraph{overflow:visible!important}</style></head>')),
         ("float gap", "index.html", "gap",
-         ('<div class="contents">', '<div class="contents"><div style="float:right;width:40%;height:3000px">'
-          'a tall float</div><p>before the float</p><p><code style="white-space:nowrap">' + long_name +
+         ('<div class="textblock">', '<div class="textblock"><div style="float:right;width:40%;height:3000px">'
+          'a tall float</div><p>before the float</p><p><code style="overflow-wrap:normal;white-space:normal">' + long_name +
           '</code></p>' + paragraphs)),
         ("literal markdown", "index.html", "markdown",
          ('<div class="contents">', '<div class="contents"><p>What tutorials say: *"msync is slow"*, '
@@ -368,6 +368,8 @@ def self_test(html_dir, out_dir, found):
     for page in pages:
         what, rule = expected[page]
         caught = [line for line in failures.get(page, []) if f" {rule}: " in line]
+        if what == "float gap":  # the interview page's defect was seen at 1280 px
+            caught = [line for line in caught if line.startswith("1280 px")]
         print(f"self-test: {what} ({page}) caught as {rule}: "
               f"{'yes, ' + caught[0] if caught else 'NO'}")
         bad += not caught
