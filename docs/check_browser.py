@@ -13,8 +13,8 @@ and at 412 px (a phone, with mobile viewport rules), served over HTTP from
              or making the page scroll sideways); at 1024 px and wider also
              a diagram or image wider than the text column, even inside a
              scroll box
-  markdown   Markdown that was not rendered: *"..." or ** or a backtick in
-             text, a table written as |-separated lines
+  markdown   Markdown that was not rendered: *"...", **, *word* or a
+             backtick in text, a table written as |-separated lines
   gap        a vertical gap taller than the screen between two blocks of
              content (a float pushing text below it)
   media      an image, iframe or object that did not load
@@ -117,12 +117,16 @@ if (vw < 600 && area.right - area.left < 0.6 * vw)
 // Code, and the C++ declarations of the API reference (char **argv).
 const code = 'pre, code, tt, kbd, .fragment, .line, script, style, ' +
   '.memItemLeft, .memItemRight, .memproto, .memname, .paramtype, .paramname';
+const markers = [/\*\*/, /\*["\u201c\u201d]/, /["\u201c\u201d]\*/, /`/,
+                 /(?<=^|\s)\*[^\s*][^*]*\*(?=$|[\s.,;:!?)])/];
 const walker = document.createTreeWalker(content, NodeFilter.SHOW_TEXT);
 for (let t = walker.nextNode(); t; t = walker.nextNode()) {
   const p = t.parentElement;
   if (!p || p.closest(code) || !visible(p)) continue;
-  const m = t.data.match(/\*\*|\*["\u201c\u201d]|["\u201c\u201d]\*|`/);
-  if (m) add('markdown', `literal ${m[0]} in ${name(p)}`);
+  for (const marker of markers) {
+    const m = t.data.match(marker);
+    if (m) add('markdown', `literal ${m[0]} in ${name(p)}`);
+  }
 }
 for (const line of (content.innerText || '').split('\n')) {
   if (/^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$/.test(line) || /^\s*\|.*\|.*\|\s*$/.test(line))
@@ -335,6 +339,8 @@ def defects(html_dir):
           '</code></p>' + paragraphs)),
         ("literal *\"...\"* (emphasis around straight quotes)", "index.html", "markdown: literal *\"",
          ('<div class="contents">', '<div class="contents"><p>What tutorials say: *"msync is slow"*.</p>')),
+        ("literal *emphasis* inside straight quotes", "index.html", "markdown: literal *never*",
+         ('<div class="contents">', '<div class="contents"><p>The man page says "it is *never* written".</p>')),
         ("literal **`code`**", "index.html", "markdown: literal **",
          ('<div class="contents">', '<div class="contents"><p>**<code>MS_ASYNC</code>** does nothing.</p>')),
         ("a table left as |-lines in a code block", "index.html", "markdown: a table shown as text",
