@@ -6,8 +6,14 @@
 // Maps FILE read-only (it can never change it), checks the header, then reads
 // every committed record. With --follow it keeps waiting for new records on a
 // futex in the file until the producer marks the stream finished, or until no
-// record arrived for T ms (default 10000: the producer may have died).
+// record arrived for T ms (default 10000: the producer may have died); a
+// follower announces its sleep in the header, so it maps the header's page
+// writable (and needs write permission), the records still read-only.
 // Exit status: 0 all records valid; 1 a bad file or a bad record; 3 timed out.
+#include <errno.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <iostream>
 #include <string_view>
 
@@ -36,11 +42,15 @@ int main(int argc, char** argv) {
     return *exit_status;
 
   mbe::Failure failure;  // names the call that failed: open, fstat, mmap...
-  const auto file = mbe::MappedFile::open(path, failure, mbe::Access::read_only);
+  auto file = mbe::MappedFile::open(path, failure, follow ? mbe::Access::read_write : mbe::Access::read_only);
   if (failure) {
     std::cerr << "ch05_record_consumer: " << path << ": " << failure.describe() << '\n';
     return 1;
   }
+  // A follower writes only the waiter count, in the header's page: the records' pages are read-only.
+  if (const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); follow && file.size() > page &&
+      ::mprotect(file.bytes().data() + page, file.size() - page, PROT_READ) != 0)
+    return mbe::report_errno("ch05_record_consumer: mprotect", errno);
   // Another process may shrink the file or rewrite its header at any moment:
   // a read past its end ends the program with a message (not a crash), and
   // record size and capacity come from one checked copy of the header, never
@@ -53,7 +63,7 @@ int main(int argc, char** argv) {
     std::cerr << "ch05_record_consumer: " << path << ": " << why << '\n';
     return 1;
   }
-  const auto& header = file.object<ch05::FileHeader>();  // only the counters are read from it
+  auto& header = file.object<ch05::FileHeader>();  // only its counters are used (and the waiter count written)
   // [trusted]
 
   // [consume]
