@@ -34,7 +34,7 @@ double cpu_seconds() {
 // The child: follows to the finish and writes a FollowerReport, or exits 1.
 [[noreturn]] void follow(const std::filesystem::path& path, std::uint64_t records, FollowStyle style, int fd) {
   mbe::Failure failure;
-  auto file = mbe::MappedFile::open(path, failure, mbe::Access::read_write);  // writes the waiter count only
+  auto file = mbe::MappedFile::open(path, failure, mbe::Access::read_write);  // sets the sleeper bit of the wake word only
   FileHeader trusted{};
   const bool usable = !failure && read_header(file.bytes(), trusted).empty() && trusted.capacity >= records;
   const char ready = usable ? 'R' : 'E';
@@ -48,8 +48,9 @@ double cpu_seconds() {
   std::uint64_t seen = 0;
   bool finished = false;
   while (!finished) {
-    if (style == FollowStyle::sleeping) {
-      const auto result = wait_for_records(header, seen, std::chrono::seconds(30));
+    if (style != FollowStyle::spinning) {
+      const auto spin = style == FollowStyle::adaptive ? adaptive_spin : std::chrono::microseconds(0);
+      const auto result = wait_for_records(header, seen, std::chrono::seconds(30), spin);
       if (result == WaitResult::timed_out) break;
       finished = result == WaitResult::finished;
     } else {
@@ -76,9 +77,11 @@ double cpu_seconds() {
 std::optional<FollowStyle> parse_follow_style(std::string_view name) {
   if (name == "sleeping") return FollowStyle::sleeping;
   if (name == "spinning") return FollowStyle::spinning;
+  if (name == "adaptive") return FollowStyle::adaptive;
   return std::nullopt;
 }
 std::string_view follow_style_name(FollowStyle style) {
+  if (style == FollowStyle::adaptive) return "adaptive";
   return style == FollowStyle::spinning ? "spinning" : "sleeping";
 }
 

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -20,7 +21,9 @@ namespace ch05::bench {
 enum class FollowStyle {
   sleeping,  ///< wait_for_records(): FUTEX_WAIT when nothing is new
   spinning,  ///< reloads the counter in a loop: no system call, a whole CPU
+  adaptive,  ///< spins for up to adaptive_spin, then sleeps as `sleeping` does
 };
+inline constexpr std::chrono::microseconds adaptive_spin{20};
 std::optional<FollowStyle> parse_follow_style(std::string_view name);
 std::string_view follow_style_name(FollowStyle style);
 

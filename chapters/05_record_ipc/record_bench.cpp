@@ -2,7 +2,7 @@
 // durability mode; and what one FUTEX_WAKE per record costs (before/after).
 //
 // Usage: ch05_record_bench [--records N] [--synced-records M] [--runs R] [--dir DIR]
-//          [--wake sleepers|every|both] [--follower sleeping|spinning]
+//          [--wake sleepers|every|both] [--follower sleeping|spinning|adaptive]
 //          [--prefault none|populate|fallocate]
 //
 // Each run creates a fresh record file in DIR (default .; use a real disk,
@@ -27,7 +27,7 @@
 namespace {
 constexpr std::string_view usage =
     "usage: ch05_record_bench [--records N] [--synced-records M] [--runs R] [--dir DIR]\n"
-    "         [--wake sleepers|every|both] [--follower sleeping|spinning]\n"
+    "         [--wake sleepers|every|both] [--follower sleeping|spinning|adaptive]\n"
     "         [--prefault none|populate|fallocate]\n"
     "  Records/s at saturation with a live follower: N records (default 200000) for\n"
     "  durability none, M (default 2000) for record and group, R interleaved runs\n"
@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
   const auto style = ch05::bench::parse_follow_style(style_text);
   const auto prefault = ch05::bench::parse_prefault(prefault_text);
   if ((!wake && std::string_view(wake_text) != "both") || !style || !prefault) {
-    std::cerr << "ch05_record_bench: --wake takes sleepers, every or both; --follower sleeping or spinning;"
+    std::cerr << "ch05_record_bench: --wake takes sleepers, every or both; --follower sleeping, spinning or adaptive;"
                  " --prefault none, populate or fallocate\n" << usage;
     return 2;
   }

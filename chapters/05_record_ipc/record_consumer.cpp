@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
     std::cerr << "ch05_record_consumer: " << path << ": " << failure.describe() << '\n';
     return 1;
   }
-  // A follower writes only the waiter count, in the header's page: the records' pages are read-only.
+  // A follower writes only the sleeper bit of the wake word, in the header's page: records are read-only.
   if (const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); follow && file.size() > page &&
       ::mprotect(file.bytes().data() + page, file.size() - page, PROT_READ) != 0)
     return mbe::report_errno("ch05_record_consumer: mprotect", errno);
@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     std::cerr << "ch05_record_consumer: " << path << ": " << why << '\n';
     return 1;
   }
-  auto& header = file.object<ch05::FileHeader>();  // only its counters are used (and the waiter count written)
+  auto& header = file.object<ch05::FileHeader>();  // only its counters are used (and the sleeper bit set)
   // [trusted]
 
   // [consume]

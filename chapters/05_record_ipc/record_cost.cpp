@@ -1,6 +1,6 @@
 // record_cost — where an append's time goes: the clock read, the checksum,
 // filling a record, the publish (release store vs the seq_cst store and
-// waiter-count load of wake-only-sleepers), and whole appends into a fresh
+// wake-word load of wake-only-sleepers), and whole appends into a fresh
 // file whose pages fault on first store, are populated up front
 // (MADV_POPULATE_WRITE) or were fallocate()d. No follower, durability none.
 //
@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
            mbe::Option::text("--dir", directory)}))
     return *exit_status;
   const std::array<std::string_view, 9> names{
-      "clock_read", "checksum_60_bytes", "fill_record", "release_store", "seq_cst_store_and_waiters_load",
+      "clock_read", "checksum_60_bytes", "fill_record", "release_store", "seq_cst_store_and_wake_word_load",
       "append_fresh_file", "append_populated", "append_fallocated", "prefault_populate_per_record"};
   std::array<std::vector<double>, names.size()> ns;
   alignas(64) std::array<std::byte, 64> slot{};

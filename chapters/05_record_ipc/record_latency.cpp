@@ -1,6 +1,6 @@
 // record_latency — producer→follower latency at a paced rate, for a sleeping
-// follower (FUTEX_WAIT) and a spinning one (reloads the counter, a whole CPU),
-// with the CPU each follower burns.
+// follower (FUTEX_WAIT), a spinning one (reloads the counter, a whole CPU)
+// and an adaptive one (spins 20 µs, then sleeps), with the CPU each burns.
 //
 // Usage: ch05_record_latency [--rate R] [--records N] [--runs R] [--dir DIR]
 //
@@ -26,7 +26,7 @@ namespace {
 constexpr std::string_view usage =
     "usage: ch05_record_latency [--rate R] [--records N] [--runs R] [--dir DIR]\n"
     "  Latency of N records (default 10000) published at R records/s (default 10000\n"
-    "  and 100000), sleeping vs spinning follower, R interleaved runs (default 3).\n";
+    "  and 100000), sleeping, adaptive and spinning followers, R interleaved runs (default 3).\n";
 
 using ch05::bench::FollowStyle;
 struct Case {
@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
     return *exit_status;
   std::vector<Case> cases;
   for (const std::uint64_t one_rate : rate != 0 ? std::vector{rate} : std::vector<std::uint64_t>{10'000, 100'000})
-    for (const auto style : {FollowStyle::sleeping, FollowStyle::spinning}) cases.push_back({one_rate, style, {}, {}, {}, {}, {}});
+    for (const auto style : {FollowStyle::sleeping, FollowStyle::adaptive, FollowStyle::spinning}) cases.push_back({one_rate, style, {}, {}, {}, {}, {}});
   try {
     for (std::uint64_t run = 0; run < runs; ++run)
       for (auto& one : cases)

@@ -93,7 +93,7 @@ void RecordProducer::append() {
 
 void RecordProducer::publish(std::uint64_t count) {
   // Release: the record's bytes are visible before the count that covers them.
-  // Sequentially consistent, too: wake()'s load of the waiter count cannot
+  // Sequentially consistent, too: wake()'s load of the wake word (its sleeper bit) cannot
   // move before this store (the producer's half of the handshake).
   std::atomic_ref(header().committed).store(static_cast<std::uint32_t>(count), std::memory_order_seq_cst);
   published_ = count;

@@ -1,19 +1,22 @@
-// Waking only sleepers without ever losing a wake-up (the Dekker pattern).
+// Waking only sleepers without ever losing a wake-up: one futex word, with a
+// "sleeper" bit (bit 0) beside a generation that each wake-up advances.
 //
-//   producer                                follower
-//   committed = n     (seq_cst store)       waiters += 1      (seq_cst RMW)
-//   waiters == 0 ?    (seq_cst load)        word = wake_word
-//     no: wake_word += 1; FUTEX_WAKE        committed > seen? (seq_cst load)
-//                                             no: FUTEX_WAIT(wake_word, word)
-//                                           waiters -= 1
+//   producer                                  follower
+//   committed = n        (seq_cst store)      word = wake_word | sleeper  (seq_cst CAS: "I will sleep")
+//   wake_word has the sleeper bit?            committed > seen?           (seq_cst load)
+//     (seq_cst load)                            no: FUTEX_WAIT(wake_word, word)
+//     yes: wake_word = next generation,
+//          bit clear; FUTEX_WAKE all
 //
-// Sequential consistency forbids both loads missing the other side's store:
-// either the producer sees the waiter (and wakes it), or the follower sees
-// the record (and does not sleep). And since the producer changes wake_word
-// before FUTEX_WAKE, a follower that has not reached FUTEX_WAIT yet returns
-// from it at once (EAGAIN): the wake cannot fall between its check and its
-// sleep. FUTEX_WAIT/WAKE without FUTEX_PRIVATE_FLAG: the word lives in a
-// shared file mapping, keyed by (inode, offset), so processes meet on it.
+// Sequential consistency forbids both loads missing the other side's write:
+// either the producer sees the bit (and wakes), or the follower sees the
+// record (and does not sleep). A follower that announced before an earlier
+// wake-up finds the generation changed, so FUTEX_WAIT returns at once
+// (EAGAIN) and it announces again. One wake-up serves every follower asleep
+// on the word; until one announces again, later records cost no system call
+// — and a follower killed in its sleep costs at most one. FUTEX_WAIT/WAKE
+// without FUTEX_PRIVATE_FLAG: the word lives in a shared file mapping, keyed
+// by (inode, offset), so processes meet on it.
 #include "record_wakeup.hpp"
 
 #include <linux/futex.h>
@@ -25,6 +28,9 @@
 #include <climits>
 
 namespace ch05 {
+namespace {
+constexpr std::uint32_t sleeper_bit = 1;
+}  // namespace
 
 std::optional<WakePolicy> parse_wake_policy(std::string_view name) {
   if (name == "sleepers") return WakePolicy::sleepers_only;
@@ -38,20 +44,25 @@ std::string_view wake_policy_name(WakePolicy policy) {
 
 // [wake]
 bool wake_followers(FileHeader& header, WakePolicy policy) {
-  // seq_cst: this load is ordered after the caller's seq_cst store of the count.
-  if (policy == WakePolicy::sleepers_only &&
-      std::atomic_ref(header.waiters).load(std::memory_order_seq_cst) == 0)
+  const std::atomic_ref word(header.wake_word);
+  // seq_cst: this load cannot move before the caller's seq_cst store of the count.
+  std::uint32_t current = word.load(std::memory_order_seq_cst);
+  if (policy == WakePolicy::sleepers_only && (current & sleeper_bit) == 0)
     return false;  // nobody sleeps, nobody is about to: no system call
-  // Change the word first: a follower between its check and FUTEX_WAIT then returns at once.
-  std::atomic_ref(header.wake_word).fetch_add(1, std::memory_order_release);
+  // Next generation, bit clear: a follower between its check and FUTEX_WAIT returns at once.
+  while (!word.compare_exchange_weak(current, (current & ~sleeper_bit) + 2, std::memory_order_seq_cst)) {
+  }
   ::syscall(SYS_futex, &header.wake_word, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
   return true;
 }
 // [wake]
 
 // [wait]
-WaitResult wait_for_records(FileHeader& header, std::uint64_t seen, std::chrono::milliseconds timeout) {
+WaitResult wait_for_records(FileHeader& header, std::uint64_t seen, std::chrono::milliseconds timeout,
+                            std::chrono::microseconds spin) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto spin_until = std::chrono::steady_clock::now() + spin;
+  const std::atomic_ref word(header.wake_word);
   for (;;) {
     // `finished` before `committed`: once finished is seen, the final count is too.
     const bool finished = load_finished(header);
@@ -59,20 +70,22 @@ WaitResult wait_for_records(FileHeader& header, std::uint64_t seen, std::chrono:
     if (finished) return WaitResult::finished;
     const auto left = deadline - std::chrono::steady_clock::now();
     if (left <= std::chrono::nanoseconds::zero()) return WaitResult::timed_out;
+    if (std::chrono::steady_clock::now() < spin_until) continue;  // spinning: not announced, never woken
 
-    std::atomic_ref(header.waiters).fetch_add(1, std::memory_order_seq_cst);  // "I am about to sleep"
-    const auto word = std::atomic_ref(header.wake_word).load(std::memory_order_acquire);
-    const bool nothing_new = std::atomic_ref(header.finished).load(std::memory_order_seq_cst) == 0 &&
-                             std::atomic_ref(header.committed).load(std::memory_order_seq_cst) <= seen;
-    if (nothing_new) {  // the producer will see our announcement: sleep until it wakes us
+    std::uint32_t expected = word.load(std::memory_order_seq_cst);
+    if ((expected & sleeper_bit) == 0 &&
+        !word.compare_exchange_strong(expected, expected | sleeper_bit, std::memory_order_seq_cst))
+      continue;  // the word moved under us: look again
+    expected |= sleeper_bit;  // announced (by us or another follower) on this generation
+    if (std::atomic_ref(header.finished).load(std::memory_order_seq_cst) == 0 &&
+        std::atomic_ref(header.committed).load(std::memory_order_seq_cst) <= seen) {
       const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(left);
       const timespec relative{static_cast<time_t>(seconds.count()),
                               static_cast<long>(std::chrono::nanoseconds(left - seconds).count())};
       // Returns at a wake, at once if the word changed (EAGAIN), at the
       // timeout or at a signal: the loop looks again in every case.
-      ::syscall(SYS_futex, &header.wake_word, FUTEX_WAIT, word, &relative, nullptr, 0);
+      ::syscall(SYS_futex, &header.wake_word, FUTEX_WAIT, expected, &relative, nullptr, 0);
     }
-    std::atomic_ref(header.waiters).fetch_sub(1, std::memory_order_release);
   }
 }
 // [wait]

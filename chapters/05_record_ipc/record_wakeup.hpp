@@ -1,6 +1,6 @@
 // Waking followers only when one sleeps: both halves of the handshake between
 // chapter 05's producer and its followers, on two words of the shared header
-// (`waiters` and `wake_word`).
+// (`committed`, and `wake_word` with its sleeper bit).
 #pragma once
 
 #include <chrono>
@@ -31,8 +31,11 @@ enum class WaitResult { more_records, finished, timed_out };
 
 /// The follower's half: waits until @p header counts more than @p seen
 /// committed records, or the producer has finished, or @p timeout passes.
-/// Before it sleeps on the futex it announces itself in `header.waiters`, so
-/// the header must be mapped writable (the records need not be).
-WaitResult wait_for_records(FileHeader& header, std::uint64_t seen, std::chrono::milliseconds timeout);
+/// Before it sleeps on the futex it sets the sleeper bit of `header.wake_word`, so
+/// the header must be mapped writable (the records need not be). With @p spin
+/// it first re-reads the counter for up to that long: a record arriving
+/// within it costs neither side a system call.
+WaitResult wait_for_records(FileHeader& header, std::uint64_t seen, std::chrono::milliseconds timeout,
+                            std::chrono::microseconds spin = std::chrono::microseconds(0));
 
 }  // namespace ch05

@@ -58,7 +58,7 @@ TEST_CASE("a consumer process follows a live producer process to its finish") {
 
 // What the previous test cannot see: how the consumer waits and how it maps
 // the file. Watched from outside, in /proc, while it follows a slow producer.
-TEST_CASE("a following consumer maps the stream read-only and sleeps in futex between records") {
+TEST_CASE("a following consumer maps the records read-only and sleeps in futex between records") {
   ScratchDir dir;
   const auto path = dir.file("stream");
   const pid_t producer = mbe::testing::spawn_program(
@@ -74,16 +74,20 @@ TEST_CASE("a following consumer maps the stream read-only and sleeps in futex be
     text << file.rdbuf();
     return text.str();
   };
-  // The stream's line in its memory map: "r--s" — readable, not writable, shared.
-  std::string mapping;
+  // The stream's lines in its memory map, in address order: the header's page
+  // "rw-s" (the follower sets its sleeper bit there), the records "r--s".
+  std::vector<std::string> mappings;
   CHECK(mbe::testing::wait_until([&] {
+    mappings.clear();
     std::istringstream maps(read_proc("maps"));
     for (std::string line; std::getline(maps, line);)
-      if (line.size() > path.string().size() && line.ends_with(" " + path.string())) mapping = line;
-    return !mapping.empty();
+      if (line.size() > path.string().size() && line.ends_with(" " + path.string())) mappings.push_back(line);
+    return mappings.size() == 2;
   }));
-  INFO("the consumer's mapping of the stream: ", mapping);
-  CHECK(mapping.find(" r--s ") != std::string::npos);
+  REQUIRE(mappings.size() == 2);
+  INFO("the consumer's mappings of the stream: ", mappings[0], " / ", mappings[1]);
+  CHECK(mappings[0].find(" rw-s 00000000 ") != std::string::npos);
+  CHECK(mappings[1].find(" r--s 00001000 ") != std::string::npos);
   // Between records it is blocked in the futex system call (first field of
   // /proc/PID/syscall), not polling in a sleep.
   const std::string futex = std::to_string(SYS_futex) + " ";
@@ -227,11 +231,35 @@ TEST_CASE("acks are printed as they happen") {
   CHECK(result.out.find("ACK 1\nACK 2\nACK 3\nACK 4\nACK 5\nproduced 5 records") == 0);
 }
 
-TEST_CASE("the benchmark prints a row per durability mode") {
+TEST_CASE("the benchmark measures both wake policies per durability mode - a spinning follower costs no FUTEX_WAKE") {
+  // A spinning follower never sleeps: waking only sleepers makes no FUTEX_WAKE
+  // then, the old way one per record (and one at the finish).
   ScratchDir dir;
-  const auto result = run_program(
-      {MBE_PROGRAM_RECORD_BENCH, "--records", "40", "--runs", "2", "--dir", dir.path().string()});
-  CHECK(result.exited_with(0));
-  for (const char* row : {"\n| none | ", "\n| record | ", "\n| group | "}) CHECK(result.out.find(row) != std::string::npos);
+  const auto result = run_program({MBE_PROGRAM_RECORD_BENCH, "--records", "300", "--synced-records", "20", "--runs",
+                                   "2", "--follower", "spinning", "--dir", dir.path().string()});
+  REQUIRE(result.exited_with(0));
+  for (const std::string mode : {"none", "record", "group"}) {
+    CAPTURE(mode);
+    CHECK(std::stoull(mbe::testing::summary_value(result.out, mode + "_sleepers_records_per_s")) > 0);
+    CHECK(std::stoull(mbe::testing::summary_value(result.out, mode + "_every_records_per_s")) > 0);
+    CHECK(mbe::testing::summary_value(result.out, mode + "_sleepers_wake_calls") == "0");
+  }
+  CHECK(mbe::testing::summary_value(result.out, "none_every_wake_calls") == "301");
+  CHECK(mbe::testing::summary_value(result.out, "record_every_wake_calls") == "21");
   CHECK(std::filesystem::is_empty(dir.path()));  // it removes its files
+}
+
+TEST_CASE("the latency and cost benchmarks print their figures and clean up") {
+  ScratchDir dir;
+  const auto latency = run_program({MBE_PROGRAM_RECORD_LATENCY, "--records", "200", "--rate", "20000", "--runs",
+                                    "1", "--dir", dir.path().string()});
+  REQUIRE(latency.exited_with(0));
+  for (const char* key : {"rate20000_sleeping_p50_us", "rate20000_spinning_p50_us", "rate20000_spinning_cpu_percent"})
+    CHECK(std::stod(mbe::testing::summary_value(latency.out, key)) > 0);
+  const auto cost =
+      run_program({MBE_PROGRAM_RECORD_COST, "--records", "2000", "--runs", "1", "--dir", dir.path().string()});
+  REQUIRE(cost.exited_with(0));
+  for (const char* key : {"checksum_60_bytes_ns", "append_fresh_file_ns", "append_populated_ns", "append_fallocated_ns"})
+    CHECK(std::stod(mbe::testing::summary_value(cost.out, key)) > 0);
+  CHECK(std::filesystem::is_empty(dir.path()));
 }

@@ -28,19 +28,20 @@ TEST_CASE("the producer makes no FUTEX_WAKE when nobody waits - the old way make
 }
 
 // Ping-pong: the producer appends a record only once the follower has seen the
-// previous one, so the follower is on its way to sleep, or asleep, at every
-// publish — the moment a lost wake-up would happen. A lost one leaves the
+// previous one, after a random pause of 0 to 1 µs, so its publish lands
+// anywhere along the follower's way to sleep (checked, announced, re-checked,
+// in FUTEX_WAIT) — the moments a lost wake-up would happen. A lost one leaves the
 // follower asleep until its futex timeout: the test counts such a wait as
 // lost and stops there, so it fails (never hangs) if a wake-up is lost.
 TEST_CASE("a follower on its way to sleep is always woken - ping-pong never loses a wake-up") {
   ScratchDir dir;
-  constexpr std::uint32_t rounds = 20'000;
+  constexpr std::uint32_t rounds = 100'000;
   constexpr auto lost_after = std::chrono::milliseconds(500);  // a round takes microseconds
   ch05::ProducerOptions options;
   options.capacity = rounds;
   options.durability = ch05::Durability::none;
   auto producer = ch05::RecordProducer::create(dir.file("stream"), options);
-  // The follower writes the waiter count: it shares the producer's writable mapping.
+  // The follower sets the sleeper bit: it shares the producer's writable mapping.
   auto& header = const_cast<ch05::FileHeader&>(producer.file().object<ch05::FileHeader>());
   std::atomic<std::uint64_t> seen{0};
   std::atomic<bool> lost{false};
@@ -58,9 +59,17 @@ TEST_CASE("a follower on its way to sleep is always woken - ping-pong never lose
     }
   });
   std::uint32_t published = 0;
+  std::uint64_t random = 88172645463325252ULL;  // xorshift64: a pause per round
   for (; published < rounds && !lost.load(); ++published) {
+    random ^= random << 13;
+    random ^= random >> 7;
+    random ^= random << 17;
+    const auto pause_until = ch05::monotonic_ns() + random % 1000;
+    while (ch05::monotonic_ns() < pause_until) {
+    }
     producer.append();
-    while (seen.load() <= published && !lost.load()) std::this_thread::yield();
+    while (seen.load() <= published && !lost.load()) {
+    }  // spinning, not yielding: the next publish comes within a microsecond
   }
   follower.join();
   std::printf("rounds=%u wake_calls=%llu\n", published, static_cast<unsigned long long>(producer.wake_calls()));
