@@ -57,9 +57,10 @@ double cpu_seconds() {
       finished = load_finished(header);  // before the count: the final count is then seen too
       if (load_committed(header) == seen && !finished && monotonic_ns() < give_up) continue;
     }
+    // The count first, then the clock: every record below the count was filled before `now`.
+    const std::uint64_t committed = std::min<std::uint64_t>(load_committed(header), records);
     const auto now = monotonic_ns();
-    for (const std::uint64_t committed = std::min<std::uint64_t>(load_committed(header), records);
-         seen < committed; ++seen) {
+    for (; seen < committed; ++seen) {
       RecordHeader record{};
       std::memcpy(&record, file.bytes().data() + record_offset(seen, trusted.record_size), sizeof record);
       ages_us.push_back(static_cast<double>(now - record.written_ns) / 1000.0);
