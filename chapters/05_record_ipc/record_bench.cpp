@@ -98,8 +98,9 @@ int main(int argc, char** argv) {
   for (const auto& one : cases)
     std::cout << "| " << ch05::durability_name(one.durability) << " | " << ch05::wake_policy_name(one.wake)
               << " | " << ch05::bench::min_median_max(one.rates) << " | "
-              << 1e9 / ch05::bench::median(one.rates) << " | " << ch05::bench::median(one.wakes) << " | "
-              << ch05::bench::median(one.cpu) << " |\n";
+              << static_cast<std::uint64_t>(1e9 / ch05::bench::median(one.rates)) << " | "
+              << static_cast<std::uint64_t>(ch05::bench::median(one.wakes)) << " | " << ch05::bench::median(one.cpu)
+              << " |\n";
   std::cout << '\n' << records << " records (none), " << synced_records << " (record, group) of 64 bytes per run, "
             << runs << " runs; follower " << style_text << ", prefault " << prefault_text
             << "; group commit = 64 records or 10 ms.\n";
