@@ -4,7 +4,7 @@
 //   3. publish: committed = n + 1, a release store (seq_cst: see record_wakeup.cpp)
 //   4. msync the header                 (durability record; group: when the group is due)
 //   5. wake followers, only if one sleeps
-//   6. acknowledge
+//   6. acknowledge (a group: as its sync in step 4 returns)
 #include "record_stream.hpp"
 
 #include <fcntl.h>
