@@ -6,9 +6,10 @@
 // Maps FILE read-only (it can never change it), checks the header, then reads
 // every committed record. With --follow it keeps waiting for new records on a
 // futex in the file until the producer marks the stream finished, or until no
-// record arrived for T ms (default 10000: the producer may have died); a
-// follower announces its sleep in the header, so it maps the header's page
-// writable (and needs write permission), the records still read-only.
+// record arrived for T ms (default 10000: the producer may have died). A
+// follower announces its sleep in the header (a bit of the futex word), so
+// with --follow the header's page is mapped writable (the file must be
+// writable), the records' pages still read-only.
 // Prints "read=N record_size=S all_valid=1 finished=0|1".
 // Exit status: 0 all records valid; 1 a bad file or a bad record; 3 timed out.
 #include <errno.h>
