@@ -1,162 +1,114 @@
-// record_bench — what durability costs a record stream: records/s and
-// producer→consumer latency for none, per-record MS_SYNC and group commit.
+// record_bench — records/s at saturation, with a live follower, for each
+// durability mode; and what one FUTEX_WAKE per record costs (before/after).
 //
-// Usage: ch05_record_bench [--records N] [--runs R] [--dir DIR]
+// Usage: ch05_record_bench [--records N] [--synced-records M] [--runs R] [--dir DIR]
+//          [--wake sleepers|every|both] [--follower sleeping|spinning|adaptive]
+//          [--prefault none|populate|fallocate]
 //
-// Each run creates a fresh record file in DIR (default: the current
-// directory; use a real disk, not tmpfs, where msync costs nothing), forks a
-// consumer that follows it and timestamps every record, and produces N
-// records (default 1000). The modes take turns run by run (interleaved, so a
-// slow moment of the disk hurts all of them alike); the table shows min /
-// median / max over R runs (default 3). This is a program, not a test: the
-// numbers depend on the disk.
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <algorithm>
+// Each run creates a fresh record file in DIR (default .; use a real disk,
+// not tmpfs, where msync costs nothing), starts a follower process, and
+// produces as fast as it can: N records (default 200000) for durability none,
+// M (default 2000) for record and group. --wake both runs each mode with the
+// producer waking only sleepers and with the old FUTEX_WAKE per record, in
+// the same run. Cases take turns run by run (a slow moment hurts all alike);
+// the table shows min / median / max over R runs (default 3), and one
+// key=value line per case. Latency is ch05_record_latency's job: here the
+// follower is behind a saturating producer, so its lag measures the queue.
 #include <array>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
 #include <iostream>
+#include <string>
 #include <string_view>
+#include <unistd.h>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "msync/cli.hpp"
-#include "msync/errors.hpp"
-#include "msync/shrink_guard.hpp"
-#include "record_stream.hpp"
 
 namespace {
 constexpr std::string_view usage =
-    "usage: ch05_record_bench [--records N] [--runs R] [--dir DIR]\n"
-    "  Times N records (default 1000) per run, R interleaved runs (default 3) of each\n"
-    "  durability mode, in DIR (default .), and prints a Markdown table.\n";
+    "usage: ch05_record_bench [--records N] [--synced-records M] [--runs R] [--dir DIR]\n"
+    "         [--wake sleepers|every|both] [--follower sleeping|spinning|adaptive]\n"
+    "         [--prefault none|populate|fallocate]\n"
+    "  Records/s at saturation with a live follower: N records (default 200000) for\n"
+    "  durability none, M (default 2000) for record and group, R interleaved runs\n"
+    "  (default 3) in DIR (default .). --wake both: the old FUTEX_WAKE per record too.\n";
 
-struct Latency { double p50_us = 0, p99_us = 0; };
-struct RunResult { double records_per_s = 0; Latency latency; };
+struct Case { ch05::Durability durability; ch05::WakePolicy wake; std::vector<double> rates, wakes, cpu; };
 
-double percentile(std::vector<double> values, double fraction) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  return values[static_cast<std::size_t>(fraction * static_cast<double>(values.size() - 1))];
-}
-
-// The consumer, in a child process: follows the file, measures each record's
-// age when it is seen, and sends p50 and p99 back through a pipe.
-// It succeeds only when it saw the producer finish after all @p records: a
-// consumer that gave up (no record for 30 s) or met a bad file fails the run,
-// it does not report the latencies of the records it happened to see.
-[[noreturn]] void consume(const std::filesystem::path& path, std::uint32_t records,
-                          int result_pipe) {
-  std::vector<double> ages_us;
-  mbe::Failure failure;
-  const auto file = mbe::MappedFile::open(path, failure, mbe::Access::read_only);
-  ch05::FileHeader trusted{};  // record size and capacity: from this checked copy only
-  const bool usable = !failure && ch05::read_header(file.bytes(), trusted).empty();
-  const char ready = usable ? 'R' : 'E';  // the producer waits for this: latency, not start-up time
-  if (::write(result_pipe, &ready, 1) != 1) ::_exit(1);
-  bool complete = false;
-  if (usable) {
-    mbe::exit_when_shrunk(file, "ch05_record_bench (consumer)");
-    const auto& header = file.object<ch05::FileHeader>();
-    std::uint64_t seen = 0;
-    ch05::WaitResult result;
-    while ((result = ch05::wait_for_records(header, seen, std::chrono::seconds(30))) ==
-           ch05::WaitResult::more_records) {
-      const auto now = ch05::monotonic_ns();
-      const auto committed =
-          std::min<std::uint64_t>(ch05::load_committed(header), trusted.capacity);
-      for (; seen < committed; ++seen) {
-        ch05::RecordHeader record{};
-        std::memcpy(&record, file.bytes().data() + ch05::record_offset(seen, trusted.record_size),
-                    sizeof record);
-        ages_us.push_back(static_cast<double>(now - record.written_ns) / 1000.0);
-      }
-    }
-    complete = result == ch05::WaitResult::finished && seen == records;
-  }
-  const Latency latency{percentile(ages_us, 0.50), percentile(ages_us, 0.99)};
-  const bool sent = ::write(result_pipe, &latency, sizeof latency) == sizeof latency;
-  ::_exit(sent && complete ? 0 : 1);
-}
-
-RunResult run_once(const std::filesystem::path& path, ch05::Durability durability, std::uint32_t records) {
+void run_once(Case& one, const std::filesystem::path& path, std::uint32_t records,
+              ch05::bench::FollowStyle style, ch05::bench::Prefault prefault) {
   ch05::ProducerOptions options;
   options.capacity = records;
-  options.durability = durability;
+  options.durability = one.durability;
+  options.wake = one.wake;
   auto producer = ch05::RecordProducer::create(path, options);
-  // Ours now: removed on every path out, failures included (unlink cannot throw).
-  struct RemoveWhenDone {
+  struct RemoveWhenDone {  // ours now: removed on every path out
     const std::filesystem::path& path;
     ~RemoveWhenDone() { ::unlink(path.c_str()); }
   } remove_when_done{path};
-  int pipe_ends[2];
-  if (::pipe2(pipe_ends, O_CLOEXEC) != 0) throw mbe::Error(mbe::describe_error("pipe2", mbe::last_error()), mbe::last_error());
-  const pid_t child = ::fork();
-  if (child < 0) throw mbe::Error(mbe::describe_error("fork", mbe::last_error()), mbe::last_error());
-  if (child == 0) consume(path, records, pipe_ends[1]);
-  ::close(pipe_ends[1]);
-  char ready = 0;
-  if (::read(pipe_ends[0], &ready, 1) != 1 || ready != 'R') throw std::runtime_error("the consumer could not start");
-  const auto start = std::chrono::steady_clock::now();
+  ch05::bench::apply_prefault(producer, prefault);
+  auto follower = ch05::bench::Follower::start(path, records, style);
+  const auto start = ch05::monotonic_ns();
   for (std::uint32_t i = 0; i < records; ++i) producer.append();
   producer.finish();
-  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-  RunResult result{static_cast<double>(records) / elapsed.count(), {}};
-  const bool received = ::read(pipe_ends[0], &result.latency, sizeof result.latency) == sizeof result.latency;
-  ::close(pipe_ends[0]);
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  if (!received || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw std::runtime_error("the consumer process failed: it did not see all " +
-                             std::to_string(records) + " records and the finish");
-  return result;
-}
-
-std::string min_median_max(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  char text[96];
-  std::snprintf(text, sizeof text, "%.0f / %.0f / %.0f", values.front(), values[values.size() / 2], values.back());
-  return text;
+  const double seconds = static_cast<double>(ch05::monotonic_ns() - start) / 1e9;
+  const auto report = follower.finish();
+  one.rates.push_back(records / seconds);
+  one.wakes.push_back(static_cast<double>(producer.wake_calls()));
+  one.cpu.push_back(report.cpu_s);
 }
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::uint64_t records = 1000, runs = 3;
-  const char* directory = ".";
+  std::uint64_t records = 200'000, synced_records = 2000, runs = 3;
+  const char *directory = ".", *wake_text = "both", *style_text = "sleeping", *prefault_text = "none";
   if (auto exit_status = mbe::parse_command_line(
           argc, argv, usage, {},
-          {mbe::Option::number("--records", records, 1, 1'000'000), mbe::Option::number("--runs", runs, 1, 100),
-           mbe::Option::text("--dir", directory)}))
+          {mbe::Option::number("--records", records, 1, 10'000'000),
+           mbe::Option::number("--synced-records", synced_records, 1, 1'000'000),
+           mbe::Option::number("--runs", runs, 1, 100), mbe::Option::text("--dir", directory),
+           mbe::Option::text("--wake", wake_text), mbe::Option::text("--follower", style_text),
+           mbe::Option::text("--prefault", prefault_text)}))
     return *exit_status;
-
-  constexpr std::array modes{ch05::Durability::none, ch05::Durability::per_record, ch05::Durability::group};
-  std::array<std::vector<RunResult>, modes.size()> results;
+  const auto wake = ch05::parse_wake_policy(wake_text);
+  const auto style = ch05::bench::parse_follow_style(style_text);
+  const auto prefault = ch05::bench::parse_prefault(prefault_text);
+  if ((!wake && std::string_view(wake_text) != "both") || !style || !prefault) {
+    std::cerr << "ch05_record_bench: --wake takes sleepers, every or both; --follower sleeping, spinning or adaptive;"
+                 " --prefault none, populate or fallocate\n" << usage;
+    return 2;
+  }
+  std::vector<Case> cases;
+  for (const auto durability : {ch05::Durability::none, ch05::Durability::per_record, ch05::Durability::group})
+    for (const auto policy : {ch05::WakePolicy::sleepers_only, ch05::WakePolicy::every_record})
+      if (!wake || *wake == policy) cases.push_back({durability, policy, {}, {}, {}});
   try {
     for (std::uint64_t run = 0; run < runs; ++run)
-      for (std::size_t mode = 0; mode < modes.size(); ++mode) {  // interleaved: none, record, group, none, ...
+      for (auto& one : cases) {  // interleaved: every case once per run
         const auto path = std::filesystem::path(directory) / ("ch05_bench." + std::to_string(::getpid()) + ".rec");
-        results[mode].push_back(run_once(path, modes[mode], static_cast<std::uint32_t>(records)));
+        const auto count = one.durability == ch05::Durability::none ? records : synced_records;
+        run_once(one, path, static_cast<std::uint32_t>(count), *style, *prefault);
       }
   } catch (const std::exception& error) {
     std::cerr << "ch05_record_bench: " << error.what() << '\n';
     return 1;
   }
-  std::cout << "| durability | records/s (min / median / max) | latency p50 µs | latency p99 µs |\n"
-            << "|---|---|---|---|\n";
-  for (std::size_t mode = 0; mode < modes.size(); ++mode) {
-    std::vector<double> rates, p50s, p99s;
-    for (const auto& result : results[mode]) {
-      rates.push_back(result.records_per_s);
-      p50s.push_back(result.latency.p50_us);
-      p99s.push_back(result.latency.p99_us);
-    }
-    std::cout << "| " << ch05::durability_name(modes[mode]) << " | " << min_median_max(rates) << " | "
-              << min_median_max(p50s) << " | " << min_median_max(p99s) << " |\n";
+  std::cout << "| durability | wake | records/s (min / median / max) | ns/record (median) | FUTEX_WAKE calls "
+               "(median) | follower CPU s (median) |\n|---|---|---|---|---|---|\n";
+  for (const auto& one : cases)
+    std::cout << "| " << ch05::durability_name(one.durability) << " | " << ch05::wake_policy_name(one.wake)
+              << " | " << ch05::bench::min_median_max(one.rates) << " | "
+              << static_cast<std::uint64_t>(1e9 / ch05::bench::median(one.rates)) << " | "
+              << static_cast<std::uint64_t>(ch05::bench::median(one.wakes)) << " | " << ch05::bench::median(one.cpu)
+              << " |\n";
+  std::cout << '\n' << records << " records (none), " << synced_records << " (record, group) of 64 bytes per run, "
+            << runs << " runs; follower " << style_text << ", prefault " << prefault_text
+            << "; group commit = 64 records or 10 ms.\n";
+  for (const auto& one : cases) {
+    const std::string name = std::string(ch05::durability_name(one.durability)) + "_" +
+                             std::string(ch05::wake_policy_name(one.wake));
+    std::cout << name << "_records_per_s=" << static_cast<std::uint64_t>(ch05::bench::median(one.rates)) << ' '
+              << name << "_wake_calls=" << static_cast<std::uint64_t>(ch05::bench::median(one.wakes)) << '\n';
   }
-  std::cout << "\n" << records << " records of 64 bytes per run, " << runs
-            << " interleaved runs per mode; group commit = 64 records or 10 ms.\n";
   return 0;
 }

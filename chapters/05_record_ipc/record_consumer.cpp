@@ -6,8 +6,16 @@
 // Maps FILE read-only (it can never change it), checks the header, then reads
 // every committed record. With --follow it keeps waiting for new records on a
 // futex in the file until the producer marks the stream finished, or until no
-// record arrived for T ms (default 10000: the producer may have died).
+// record arrived for T ms (default 10000: the producer may have died). A
+// follower announces its sleep in the header (a bit of the futex word), so
+// with --follow the header's page is mapped writable (the file must be
+// writable), the records' pages still read-only.
+// Prints "read=N record_size=S all_valid=1 finished=0|1".
 // Exit status: 0 all records valid; 1 a bad file or a bad record; 3 timed out.
+#include <errno.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <iostream>
 #include <string_view>
 
@@ -36,11 +44,15 @@ int main(int argc, char** argv) {
     return *exit_status;
 
   mbe::Failure failure;  // names the call that failed: open, fstat, mmap...
-  const auto file = mbe::MappedFile::open(path, failure, mbe::Access::read_only);
+  auto file = mbe::MappedFile::open(path, failure, follow ? mbe::Access::read_write : mbe::Access::read_only);
   if (failure) {
     std::cerr << "ch05_record_consumer: " << path << ": " << failure.describe() << '\n';
     return 1;
   }
+  // A follower writes only the sleeper bit of the wake word, in the header's page: records are read-only.
+  if (const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); follow && file.size() > page &&
+      ::mprotect(file.bytes().data() + page, file.size() - page, PROT_READ) != 0)
+    return mbe::report_errno("ch05_record_consumer: mprotect", errno);
   // Another process may shrink the file or rewrite its header at any moment:
   // a read past its end ends the program with a message (not a crash), and
   // record size and capacity come from one checked copy of the header, never
@@ -53,7 +65,7 @@ int main(int argc, char** argv) {
     std::cerr << "ch05_record_consumer: " << path << ": " << why << '\n';
     return 1;
   }
-  const auto& header = file.object<ch05::FileHeader>();  // only the counters are read from it
+  auto& header = file.object<ch05::FileHeader>();  // only its counters are used (and the sleeper bit set)
   // [trusted]
 
   // [consume]
@@ -96,7 +108,8 @@ int main(int argc, char** argv) {
     }
   }
   // [consume]
-  std::cout << "read " << seen << " records of " << trusted.record_size << " bytes: all valid; "
-            << (finished ? "the producer finished\n" : "the producer has not finished\n");
+  // The summary a test reads: every record read was valid (else exit 1).
+  std::cout << "read=" << seen << " record_size=" << trusted.record_size << " all_valid=1 finished="
+            << (finished ? 1 : 0) << '\n';
   return 0;
 }

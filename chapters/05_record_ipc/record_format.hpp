@@ -30,7 +30,7 @@ struct FileHeader {
   std::uint32_t header_crc;   // CRC-32C of the four fields above; they never change
   std::uint32_t committed;    // records published: written with release, read with acquire
   std::uint32_t finished;     // 1 once the producer has published its last record
-  std::uint32_t wake_word;    // changes on every publish and at the finish: the futex word
+  std::uint32_t wake_word;    // the futex word: bit 0 "a follower sleeps", bits 1-31 a generation
   std::uint8_t reserved[28];  // zero; pads the header to 64 bytes
 };
 

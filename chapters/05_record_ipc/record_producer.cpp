@@ -12,6 +12,7 @@
 // each is published (record), or in groups (group, the default). With --acks
 // it prints "ACK n" as soon as the first n records are durable by the mode's
 // rules (for none: published), written with write(2) so a kill loses none.
+// Ends with "produced=N record_size=S durability=D msync_calls=M futex_wake_calls=W".
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -75,9 +76,9 @@ int main(int argc, char** argv) {
       if (interval_us > 0) std::this_thread::sleep_for(std::chrono::microseconds(interval_us));
     }
     producer.finish();
-    std::cout << "produced " << producer.published() << " records of " << record_size
-              << " bytes, durability " << ch05::durability_name(*durability) << ": "
-              << producer.sync_calls() << " msync calls\n";
+    std::cout << "produced=" << producer.published() << " record_size=" << record_size
+              << " durability=" << ch05::durability_name(*durability) << " msync_calls=" << producer.sync_calls()
+              << " futex_wake_calls=" << producer.wake_calls() << '\n';
   } catch (const std::exception& error) {
     std::cerr << "ch05_record_producer: " << error.what() << '\n';
     return 1;

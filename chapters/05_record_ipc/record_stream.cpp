@@ -1,43 +1,24 @@
-// The producer's protocol (fill, publish, sync, acknowledge) and the
-// follower's futex wait.
+// The producer's protocol, in the order of the chapter's diagram:
+//   1. fill the record (payload, checksum last)
+//   2. msync the record                 (durability record)
+//   3. publish: committed = n + 1, a release store (seq_cst: see record_wakeup.cpp)
+//   4. msync the header                 (durability record; group: when the group is due)
+//   5. wake followers, only if one sleeps
+//   6. acknowledge (a group: as its sync in step 4 returns)
 #include "record_stream.hpp"
 
 #include <fcntl.h>
-#include <linux/futex.h>
 #include <stdio.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <climits>
 #include <stdexcept>
 #include <utility>
 
 #include "msync/errors.hpp"
 
 namespace ch05 {
-namespace {
-// FUTEX_WAKE/FUTEX_WAIT without FUTEX_PRIVATE_FLAG: the word is in a shared
-// file mapping, and the kernel keys it by (inode, offset), so the producer
-// and followers in other processes meet on the same futex.
-
-// Changes the wake word (so a follower about to sleep on its old value
-// returns at once), then wakes every follower already asleep on it.
-void wake_followers(FileHeader& header) {
-  std::atomic_ref(header.wake_word).fetch_add(1, std::memory_order_release);
-  ::syscall(SYS_futex, &header.wake_word, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
-}
-void wait_while_equal(const std::uint32_t& word, std::uint32_t seen, std::chrono::nanoseconds timeout) {
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
-  timespec relative{static_cast<time_t>(seconds.count()),
-                    static_cast<long>((timeout - seconds).count())};
-  // Returns at a wake, at once if the word no longer equals `seen` (EAGAIN),
-  // at the timeout (ETIMEDOUT) or at a signal (EINTR): the caller re-checks.
-  ::syscall(SYS_futex, &word, FUTEX_WAIT, seen, &relative, nullptr, 0);
-}
-}  // namespace
-
 std::optional<Durability> parse_durability(std::string_view name) {
   if (name == "none") return Durability::none;
   if (name == "record") return Durability::per_record;
@@ -94,34 +75,32 @@ void RecordProducer::append() {
   if (published_ == options_.capacity) throw std::length_error("the record file is full");
   const auto index = published_;
   const std::size_t offset = record_offset(index, options_.record_size);
-  fill_record(file_.bytes().subspan(offset, options_.record_size), index, monotonic_ns());
-  switch (options_.durability) {
-    case Durability::none:  // visible to followers now, durable some time later
-      publish(index + 1);
-      acknowledge(index + 1);
-      break;
-    case Durability::per_record:  // on disk before anyone can see it
-      sync_range(offset, options_.record_size);
-      publish(index + 1);
-      sync_range(0, sizeof(FileHeader));
-      acknowledge(index + 1);
-      break;
-    case Durability::group:  // visible now, durable at the group's sync
-      if (acknowledged_ == published_) oldest_unsynced_ = std::chrono::steady_clock::now();
-      publish(index + 1);
-      if (published_ - acknowledged_ >= options_.group_records ||
-          std::chrono::steady_clock::now() - oldest_unsynced_ >= std::chrono::milliseconds(options_.group_ms))
-        sync_pending();
-      break;
-  }
+  const auto durability = options_.durability;
+  fill_record(file_.bytes().subspan(offset, options_.record_size), index, monotonic_ns());  // 1
+  if (durability == Durability::per_record) sync_range(offset, options_.record_size);       // 2
+  if (durability == Durability::group && acknowledged_ == published_)
+    oldest_unsynced_ = std::chrono::steady_clock::now();  // the group's first record
+  publish(index + 1);                                                                        // 3
+  if (durability == Durability::per_record) sync_range(0, sizeof(FileHeader));               // 4
+  const bool group_due =
+      durability == Durability::group &&
+      (published_ - acknowledged_ >= options_.group_records ||
+       std::chrono::steady_clock::now() - oldest_unsynced_ >= std::chrono::milliseconds(options_.group_ms));
+  if (group_due) sync_pending();  // 4, for a group: its records, then the header
+  wake();                                                                                    // 5
+  if (durability != Durability::group) acknowledge(published_);                              // 6
 }
 
 void RecordProducer::publish(std::uint64_t count) {
-  auto& head = header();
   // Release: the record's bytes are visible before the count that covers them.
-  std::atomic_ref(head.committed).store(static_cast<std::uint32_t>(count), std::memory_order_release);
-  wake_followers(head);
+  // Sequentially consistent, too: wake()'s load of the wake word (its sleeper bit) cannot
+  // move before this store (the producer's half of the handshake).
+  std::atomic_ref(header().committed).store(static_cast<std::uint32_t>(count), std::memory_order_seq_cst);
   published_ = count;
+}
+
+void RecordProducer::wake() {
+  if (wake_followers(header(), options_.wake)) ++wake_calls_;
 }
 // [append]
 
@@ -130,6 +109,7 @@ void RecordProducer::sync_range(std::size_t offset, std::size_t length) {
   file_.sync_or_throw(offset, length);  // page-rounded msync(MS_SYNC); throws on EIO and friends
 }
 
+// Syncs the published, unacknowledged records, then the header, then acknowledges them.
 void RecordProducer::sync_pending() {
   if (acknowledged_ == published_) return;
   const std::size_t first = record_offset(acknowledged_, options_.record_size);
@@ -145,28 +125,9 @@ void RecordProducer::acknowledge(std::uint64_t count) {
 
 void RecordProducer::finish() {
   if (options_.durability != Durability::none) sync_pending();
-  auto& head = header();
-  std::atomic_ref(head.finished).store(1, std::memory_order_release);
-  wake_followers(head);
+  std::atomic_ref(header().finished).store(1, std::memory_order_seq_cst);  // published like a count
   if (options_.durability != Durability::none) sync_range(0, sizeof(FileHeader));
+  wake();
 }
-
-// [wait]
-WaitResult wait_for_records(const FileHeader& header, std::uint64_t seen, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  auto& wake_word = const_cast<std::uint32_t&>(header.wake_word);
-  for (;;) {
-    const auto word = std::atomic_ref(wake_word).load(std::memory_order_acquire);
-    // `finished` before `committed`: once finished is seen, the final count is too.
-    const bool finished = load_finished(header);
-    if (load_committed(header) > seen) return WaitResult::more_records;
-    if (finished) return WaitResult::finished;
-    const auto left = deadline - std::chrono::steady_clock::now();
-    if (left <= std::chrono::nanoseconds::zero()) return WaitResult::timed_out;
-    // A publish after our load changed the word, so the wait returns at once: no lost wake-up.
-    wait_while_equal(wake_word, word, left);
-  }
-}
-// [wait]
 
 }  // namespace ch05

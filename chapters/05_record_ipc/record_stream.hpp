@@ -1,5 +1,5 @@
-// Producing and following chapter 05's record stream: publication with
-// release/acquire, durability by msync, and a futex to wake followers.
+// Producing chapter 05's record stream: the protocol (fill, msync the record,
+// publish, msync the header, wake) in record_stream.cpp, RecordProducer::append.
 #pragma once
 
 #include <chrono>
@@ -12,6 +12,7 @@
 
 #include "msync/mapped_file.hpp"
 #include "record_format.hpp"
+#include "record_wakeup.hpp"
 
 namespace ch05 {
 
@@ -30,6 +31,7 @@ struct ProducerOptions {
   Durability durability = Durability::group;
   std::uint32_t group_records = 64;      ///< group commit: sync after this many records...
   std::uint32_t group_ms = 10;           ///< ...or when the oldest unsynced record is this old
+  WakePolicy wake = WakePolicy::sleepers_only;  ///< when to make the FUTEX_WAKE system call
   /// Called with the number of acknowledged records each time it grows.
   std::function<void(std::uint64_t)> on_acknowledged;
 };
@@ -43,8 +45,9 @@ class RecordProducer {
   /// follower therefore sees no file, or a valid empty one. Throws mbe::Error.
   static RecordProducer create(const std::filesystem::path& path, ProducerOptions options);
 
-  /// Fills, publishes and (by the durability mode) syncs the next record.
-  /// Throws mbe::Error when the file is full or msync fails.
+  /// Fills, (by the durability mode) syncs and publishes the next record, then
+  /// wakes sleeping followers. Throws mbe::Error when msync fails,
+  /// std::length_error when the file is full.
   void append();
   /// Syncs what is pending (unless durability is none), then marks the
   /// stream finished and wakes the followers.
@@ -53,6 +56,7 @@ class RecordProducer {
   [[nodiscard]] std::uint64_t published() const noexcept { return published_; }
   [[nodiscard]] std::uint64_t acknowledged() const noexcept { return acknowledged_; }
   [[nodiscard]] std::uint64_t sync_calls() const noexcept { return sync_calls_; }
+  [[nodiscard]] std::uint64_t wake_calls() const noexcept { return wake_calls_; }  ///< FUTEX_WAKEs made
   [[nodiscard]] const mbe::MappedFile& file() const noexcept { return file_; }
 
  private:
@@ -61,6 +65,7 @@ class RecordProducer {
   void sync_range(std::size_t offset, std::size_t length);
   void sync_pending();
   void acknowledge(std::uint64_t count);
+  void wake();
   FileHeader& header() { return file_.object<FileHeader>(); }
 
   mbe::MappedFile file_;
@@ -68,17 +73,9 @@ class RecordProducer {
   std::uint64_t published_ = 0;
   std::uint64_t acknowledged_ = 0;
   std::uint64_t sync_calls_ = 0;
+  std::uint64_t wake_calls_ = 0;
   std::chrono::steady_clock::time_point oldest_unsynced_{};
 };
-
-/// What a follower's wait ended with.
-enum class WaitResult { more_records, finished, timed_out };
-
-/// Waits until @p header counts more than @p seen committed records, or the
-/// producer has finished, or @p timeout passes. Sleeps on a futex in the
-/// shared file mapping (works on a read-only mapping: a wait never writes).
-WaitResult wait_for_records(const FileHeader& header, std::uint64_t seen,
-                            std::chrono::milliseconds timeout);
 
 /// CLOCK_MONOTONIC in nanoseconds: comparable across processes on one machine.
 std::uint64_t monotonic_ns() noexcept;

@@ -1,7 +1,7 @@
 # Chapter 05 — records between processes. Sourced by common/tour/run_tour.sh.
 say "A producer appends checksummed records to a mapped file; a consumer in another"
 say "process follows them. The producer publishes each record with a release store of"
-say "the header's counter and wakes followers with a futex."
+say "the header's counter, and wakes a follower with a futex only if it sleeps."
 show ch05_record_producer stream.rec --records 2000 --durability group
 show ch05_record_consumer stream.rec
 say ""

@@ -129,7 +129,8 @@ TEST_CASE("a consumer thread never sees a record before it is complete") {
   options.durability = ch05::Durability::none;
   auto producer = ch05::RecordProducer::create(dir.file("stream"), options);
   const auto bytes = std::span<const std::byte>(producer.file().bytes());
-  const auto& header = producer.file().object<ch05::FileHeader>();
+  // The follower sets the sleeper bit in the header: the same writable mapping as the producer's.
+  auto& header = const_cast<ch05::FileHeader&>(producer.file().object<ch05::FileHeader>());
 
   std::uint64_t seen = 0, bad = 0, wake_ups = 0;
   std::thread consumer([&] {

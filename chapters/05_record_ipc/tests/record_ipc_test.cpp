@@ -52,7 +52,7 @@ TEST_CASE("a consumer process follows a live producer process to its finish") {
 
   const auto consumer = run_program({MBE_PROGRAM_RECORD_CONSUMER, path.string(), "--follow"});
   CHECK(consumer.exited_with(0));
-  CHECK(consumer.out == "read 300 records of 64 bytes: all valid; the producer finished\n");
+  CHECK(consumer.out == "read=300 record_size=64 all_valid=1 finished=1\n");
   CHECK(mbe::testing::wait_for(producer).exited_with(0));
 }
 
@@ -74,16 +74,20 @@ TEST_CASE("a following consumer maps the stream read-only and sleeps in futex be
     text << file.rdbuf();
     return text.str();
   };
-  // The stream's line in its memory map: "r--s" — readable, not writable, shared.
-  std::string mapping;
+  // The stream's lines in its memory map, in address order: the header's page
+  // "rw-s" (the follower sets its sleeper bit there), the records "r--s".
+  std::vector<std::string> mappings;
   CHECK(mbe::testing::wait_until([&] {
+    mappings.clear();
     std::istringstream maps(read_proc("maps"));
     for (std::string line; std::getline(maps, line);)
-      if (line.size() > path.string().size() && line.ends_with(" " + path.string())) mapping = line;
-    return !mapping.empty();
+      if (line.size() > path.string().size() && line.ends_with(" " + path.string())) mappings.push_back(line);
+    return mappings.size() == 2;
   }));
-  INFO("the consumer's mapping of the stream: ", mapping);
-  CHECK(mapping.find(" r--s ") != std::string::npos);
+  REQUIRE(mappings.size() == 2);
+  INFO("the consumer's mappings of the stream: ", mappings[0], " / ", mappings[1]);
+  CHECK(mappings[0].find(" rw-s 00000000 ") != std::string::npos);
+  CHECK(mappings[1].find(" r--s 00001000 ") != std::string::npos);
   // Between records it is blocked in the futex system call (first field of
   // /proc/PID/syscall), not polling in a sleep.
   const std::string futex = std::to_string(SYS_futex) + " ";
@@ -91,7 +95,7 @@ TEST_CASE("a following consumer maps the stream read-only and sleeps in futex be
 
   CHECK(mbe::testing::wait_for(producer).exited_with(0));
   CHECK(mbe::testing::wait_for(consumer).exited_with(0));
-  CHECK(mbe::testing::read_file(dir.file("out")) == "read 150 records of 64 bytes: all valid; the producer finished\n");
+  CHECK(mbe::testing::read_file(dir.file("out")) == "read=150 record_size=64 all_valid=1 finished=1\n");
 }
 
 TEST_CASE("a follower gives up after its idle timeout when the producer was killed") {
@@ -208,10 +212,12 @@ TEST_CASE("every mode produces records that the consumer and the recovery scan a
     const auto produced = run_program({MBE_PROGRAM_RECORD_PRODUCER, path.string(), "--durability", mode,
                                        "--records", "150", "--record-size", "104"});
     REQUIRE(produced.exited_with(0));
-    CHECK(produced.out.find("produced 150 records of 104 bytes, durability " + mode) == 0);
+    CHECK(mbe::testing::summary_value(produced.out, "produced") == "150");
+    CHECK(mbe::testing::summary_value(produced.out, "record_size") == "104");
+    CHECK(mbe::testing::summary_value(produced.out, "durability") == mode);
     const auto consumed = run_program({MBE_PROGRAM_RECORD_CONSUMER, path.string()});
     CHECK(consumed.exited_with(0));
-    CHECK(consumed.out == "read 150 records of 104 bytes: all valid; the producer finished\n");
+    CHECK(consumed.out == "read=150 record_size=104 all_valid=1 finished=1\n");
     const auto recovered = run_program({MBE_PROGRAM_RECORD_RECOVER, path.string()});
     CHECK(recovered.exited_with(0));
     CHECK(recovered.out ==
@@ -224,14 +230,38 @@ TEST_CASE("acks are printed as they happen") {
   const auto result = run_program({MBE_PROGRAM_RECORD_PRODUCER, dir.file("s").string(), "--records", "5",
                                    "--durability", "record", "--acks"});
   CHECK(result.exited_with(0));
-  CHECK(result.out.find("ACK 1\nACK 2\nACK 3\nACK 4\nACK 5\nproduced 5 records") == 0);
+  CHECK(result.out.find("ACK 1\nACK 2\nACK 3\nACK 4\nACK 5\nproduced=5 ") == 0);
 }
 
 TEST_CASE("the benchmark prints a row per durability mode") {
+  // A spinning follower never sleeps: waking only sleepers makes no FUTEX_WAKE
+  // then, the old way one per record (and one at the finish).
   ScratchDir dir;
-  const auto result = run_program(
-      {MBE_PROGRAM_RECORD_BENCH, "--records", "40", "--runs", "2", "--dir", dir.path().string()});
-  CHECK(result.exited_with(0));
-  for (const char* row : {"\n| none | ", "\n| record | ", "\n| group | "}) CHECK(result.out.find(row) != std::string::npos);
+  const auto result = run_program({MBE_PROGRAM_RECORD_BENCH, "--records", "300", "--synced-records", "20", "--runs",
+                                   "2", "--follower", "spinning", "--dir", dir.path().string()});
+  REQUIRE(result.exited_with(0));
+  for (const std::string mode : {"none", "record", "group"}) {
+    CAPTURE(mode);
+    CHECK(std::stoull(mbe::testing::summary_value(result.out, mode + "_sleepers_records_per_s")) > 0);
+    CHECK(std::stoull(mbe::testing::summary_value(result.out, mode + "_every_records_per_s")) > 0);
+    CHECK(mbe::testing::summary_value(result.out, mode + "_sleepers_wake_calls") == "0");
+  }
+  CHECK(mbe::testing::summary_value(result.out, "none_every_wake_calls") == "301");
+  CHECK(mbe::testing::summary_value(result.out, "record_every_wake_calls") == "21");
   CHECK(std::filesystem::is_empty(dir.path()));  // it removes its files
+}
+
+TEST_CASE("the latency and cost benchmarks print their figures and clean up") {
+  ScratchDir dir;
+  const auto latency = run_program({MBE_PROGRAM_RECORD_LATENCY, "--records", "200", "--rate", "20000", "--runs",
+                                    "1", "--dir", dir.path().string()});
+  REQUIRE(latency.exited_with(0));
+  for (const char* key : {"rate20000_sleeping_p50_us", "rate20000_spinning_p50_us", "rate20000_spinning_cpu_percent"})
+    CHECK(std::stod(mbe::testing::summary_value(latency.out, key)) > 0);
+  const auto cost =
+      run_program({MBE_PROGRAM_RECORD_COST, "--records", "2000", "--runs", "1", "--dir", dir.path().string()});
+  REQUIRE(cost.exited_with(0));
+  for (const char* key : {"checksum_60_bytes_ns", "append_fresh_file_ns", "append_populated_ns", "append_fallocated_ns"})
+    CHECK(std::stod(mbe::testing::summary_value(cost.out, key)) > 0);
+  CHECK(std::filesystem::is_empty(dir.path()));
 }
