@@ -15,13 +15,15 @@
 //
 // `--check FILE` (after the plug, in the next boot) prints whether page 1
 // holds the pattern: stored=intact, stored=zeros (the block is gone: a hole)
-// or stored=other; and the file's size and allocated blocks.
+// stored=other, or stored=short (FILE ends before page 1's end); and the
+// file's size and allocated 512-byte blocks.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -47,14 +49,23 @@ constexpr std::size_t page = 4096;
 char pattern_byte(std::size_t i) { return static_cast<char>('a' + i % 26); }
 
 int check(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);  // a FIFO does not block
   if (fd < 0) return mbe::report_errno("open " + path, errno);
   struct stat status {};
   std::vector<char> bytes(page, 0);
-  const bool ok = ::fstat(fd, &status) == 0 && ::pread(fd, bytes.data(), page, page) >= 0;
+  const bool regular = ::fstat(fd, &status) == 0 && S_ISREG(status.st_mode);
+  const ssize_t got = regular ? ::pread(fd, bytes.data(), page, page) : -1;
   const int error = errno;
   ::close(fd);
-  if (!ok) return mbe::report_errno("fstat/pread " + path, error);
+  if (!regular) {
+    std::fprintf(stderr, "ch09_dax_store: %s is not a regular file\n", path.c_str());
+    return 1;
+  }
+  if (got < 0) return mbe::report_errno("pread " + path, error);
+  if (got < static_cast<ssize_t>(page)) {
+    mbe::print_line("stored=short size=" + std::to_string(status.st_size));
+    return 0;
+  }
   std::size_t matching = 0, zeros = 0;
   for (std::size_t i = 0; i < page; ++i) {
     matching += bytes[i] == pattern_byte(i);
@@ -86,18 +97,22 @@ int main(int argc, char** argv) {
 
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return mbe::report_errno("open " + path, errno);
+  const auto fail = [&path](const std::string& call, int error) {
+    ::unlink(path.c_str());  // created here (O_EXCL): nothing is left behind
+    return mbe::report_errno(call, error);
+  };
   // Size and name durable, no block allocated: the store below allocates it.
-  if (::ftruncate(fd, 2 * page) != 0) return mbe::report_errno("ftruncate", errno);
-  if (::fsync(fd) != 0) return mbe::report_errno("fsync", errno);
+  if (::ftruncate(fd, 2 * page) != 0) return fail("ftruncate", errno);
+  if (::fsync(fd) != 0) return fail("fsync", errno);
   const std::string directory = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/') + 1);
   const int directory_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (directory_fd < 0 || ::fsync(directory_fd) != 0) return mbe::report_errno("fsync " + directory, errno);
+  if (directory_fd < 0 || ::fsync(directory_fd) != 0) return fail("fsync " + directory, errno);
   ::close(directory_fd);
 
   // [store]
   const int flags = kind == "sync" ? MAP_SHARED_VALIDATE | MAP_SYNC : MAP_SHARED;
   void* mapping = ::mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, flags, fd, 0);
-  if (mapping == MAP_FAILED) return mbe::report_errno("mmap", errno);
+  if (mapping == MAP_FAILED) return fail("mmap", errno);
   char* target = static_cast<char*>(mapping) + page;
   for (std::size_t i = 0; i < page; ++i) target[i] = pattern_byte(i);  // faults, allocates
 #if defined(__x86_64__)

@@ -94,11 +94,12 @@ void make_pmem(const std::string& fs, const ScratchDir& dir, const std::filesyst
 // "DONE"; returns the console, "\r" removed. Skips are the caller's: an
 // unavailable lab returns "" with @p unavailable set.
 std::string boot(const Lab& lab, const ScratchDir& dir, const std::filesystem::path& ram, const std::string& mode,
-                 std::string& unavailable) {
+                 std::string& unavailable, std::chrono::seconds pull_delay = std::chrono::seconds(0)) {
   ch07::Trial trial;
   trial.mode = mode;
   trial.work = dir.path();
   trial.pull_after_ack = 1;
+  trial.pull_delay = pull_delay;
   trial.boot_timeout = std::chrono::seconds(180);  // TCG on a busy machine
   std::ofstream(dir.file("initrd.cpio"), std::ios::binary)
       << std::ifstream(lab.guest.initramfs, std::ios::binary).rdbuf()
@@ -127,22 +128,25 @@ struct Stores {
   int intact = 0, zeros = 0, other = 0;
 };
 
-// @p trials plug pulls, each right after one store into a new block with
-// @p map (sync or shared); each next boot reads what the last one stored.
-Stores pull_after_stores(const std::string& fs, const std::string& map) {
+// @p count plug pulls, each @p pull_delay after one store into a new block
+// with @p map (sync or shared); each next boot reads what the last one
+// stored. @p timers: leave the filesystem's own commit timers on.
+Stores pull_after_stores(const std::string& fs, const std::string& map, int count = trials,
+                         std::chrono::seconds pull_delay = std::chrono::seconds(0), bool timers = false) {
   Stores stores;
   const Lab lab = find_lab();
   if (!lab.unavailable.empty()) return stores.unavailable = lab.unavailable, stores;
   ScratchDir dir;
   const auto ram = dir.file("ram.img");
   make_pmem(fs, dir, ram);
-  for (int n = 1; n <= trials + 1; ++n) {
-    const std::string mode = fs + "-" + (n <= trials ? map : "none") + "-" + std::to_string(n);
-    const std::string console = boot(lab, dir, ram, mode, stores.unavailable);
+  for (int n = 1; n <= count + 1; ++n) {
+    const std::string mode =
+        fs + "-" + (n <= count ? map : "none") + "-" + std::to_string(n) + (timers ? "-timers" : "");
+    const std::string console = boot(lab, dir, ram, mode, stores.unavailable, pull_delay);
     if (!stores.unavailable.empty()) return stores;
     INFO(console);
     REQUIRE(contains(console, "dax_capable=1"));
-    if (n <= trials) REQUIRE(contains(console, "\nACK 1\n"));
+    if (n <= count) REQUIRE(contains(console, "\nACK 1\n"));
     if (n == 1) continue;
     const std::string found = line_after(console, "FOUND trial=" + std::to_string(n - 1) + " ");
     REQUIRE(!found.empty());
@@ -153,7 +157,7 @@ Stores pull_after_stores(const std::string& fs, const std::string& map) {
     stores.other += stored == "other";
   }
   MESSAGE(fs << " " << map << ": intact " << stores.intact << ", zeros " << stores.zeros << ", other "
-              << stores.other << " of " << trials);
+              << stores.other << " of " << count);
   return stores;
 }
 
@@ -227,4 +231,14 @@ TEST_CASE("on xfs with DAX a plain MAP_SHARED store into a new block is lost wit
   const auto stores = pull_after_stores("xfs", "shared");
   if (!stores.unavailable.empty()) MBE_SKIP(stores.unavailable);
   CHECK(stores.zeros == trials);
+}
+
+TEST_CASE("on ext4 with DAX and its journal timer on a plain MAP_SHARED store survives only a later plug") {
+  constexpr int pulls = 3;
+  const auto at_once = pull_after_stores("ext4", "shared", pulls, std::chrono::seconds(0), true);
+  if (!at_once.unavailable.empty()) MBE_SKIP(at_once.unavailable);
+  CHECK(at_once.zeros == pulls);  // the 5 s commit had not run yet
+  const auto later = pull_after_stores("ext4", "shared", pulls, std::chrono::seconds(8), true);
+  if (!later.unavailable.empty()) MBE_SKIP(later.unavailable);
+  CHECK(later.intact == pulls);  // it had: the allocation was in the journal
 }
