@@ -4,7 +4,9 @@
 # `apt-get download` and unpacked with `dpkg-deb -x` — nothing is installed.
 # Leaves DIR/vmlinuz, DIR/modules.cpio (the six virtio modules the guest's
 # /init loads) and DIR/kernel-package (the pin, and the package fetched: the
-# pin itself unless Debian's archive no longer has it).
+# pin itself unless Debian's archive no longer has it). Also keeps the
+# package's whole module tree in DIR/lib/modules, for guests that need more
+# modules (chapter 09's persistent memory).
 #
 # Usage: fetch_guest_kernel.sh DIR PACKAGE=VERSION
 # Exit status 77 (CTest's "skipped") when the package cannot be had here.
@@ -13,7 +15,7 @@ dir=$1 pinned=$2
 modules=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk)
 
 mkdir -p "$dir"
-if [[ -f $dir/vmlinuz && -f $dir/modules.cpio && -f $dir/kernel-package ]] &&
+if [[ -f $dir/vmlinuz && -f $dir/modules.cpio && -f $dir/kernel-package && -d $dir/lib/modules ]] &&
    [[ $(head -n 1 "$dir/kernel-package") == "pinned $pinned" ]]; then
   echo "guest kernel: $(tail -n 1 "$dir/kernel-package") (cached in $dir)"
   exit 0
@@ -47,5 +49,8 @@ done
 (cd initramfs && find . | LC_ALL=C sort | cpio -o -H newc --quiet --owner=0:0) > modules.cpio
 install -m 0644 unpacked/boot/vmlinuz-* "$dir/vmlinuz"
 install -m 0644 modules.cpio "$dir/modules.cpio"
+rm -rf "$dir/lib"
+mkdir -p "$dir/lib"
+mv unpacked/lib/modules "$dir/lib/modules"
 printf 'pinned %s\nfetched %s\n' "$pinned" "$package" > "$dir/kernel-package"
 echo "guest kernel: $package (fetched into $dir)"

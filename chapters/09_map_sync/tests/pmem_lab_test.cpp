@@ -1,0 +1,244 @@
+// Chapter 09 on (emulated) persistent memory: chapter 07's guest kernel boots
+// with part of its RAM declared persistent memory (memmap=512M!256M, the
+// legacy e820 kind that the nd_e820 and nd_pmem modules turn into
+// /dev/pmem0), the host backs that RAM with a file in the test's scratch
+// directory, and the plug is chapter 07's: kill -9 of qemu, which leaves in
+// the file every store the guest made. A next boot on the same file reads
+// what survived. The tests skip (with the reason) where the lab cannot run.
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "guest_lab.hpp"
+#include "testing.hpp"
+
+using mbe::testing::contains;
+using mbe::testing::ScratchDir;
+using mbe::testing::summary_value;
+
+namespace {
+
+constexpr int trials = 5;  // plug pulls per filesystem and mapping
+
+// [machine]
+// Guest RAM of 1 GiB in a host file shared with qemu; 512 MiB of it, from
+// 256 MiB on, is the persistent memory. -m and -append given again override
+// chapter 07's (qemu keeps the last).
+std::vector<std::string> pmem_machine(const std::filesystem::path& ram) {
+  return {"-object", "memory-backend-file,id=ram,share=on,size=1G,mem-path=" + ram.string(),
+          "-machine", "memory-backend=ram", "-m", "1G"};
+}
+constexpr long long pmem_start = 256LL << 20, pmem_size = 512LL << 20;
+// [machine]
+
+std::string command_line(const std::string& mode) {
+  return "console=ttyS0 quiet panic=-1 nokaslr memmap=512M!256M mbe.mode=" + mode;
+}
+
+struct Lab {
+  std::string unavailable;  // why the lab cannot run here
+  ch07::Guest guest;
+};
+
+Lab find_lab() {
+  Lab lab;
+  const std::filesystem::path ch09 = MBE_CH09_GUEST_DIR;
+  std::string why_not;
+  const auto ch07_guest = ch07::find_guest(MBE_CH07_GUEST_DIR, why_not);
+  if (!ch07_guest) return lab.unavailable = why_not, lab;
+  lab.guest = {ch07_guest->kernel, ch09 / "initramfs.cpio", ch09 / "pmem-modules.cpio"};
+  std::error_code error;
+  for (const auto& needed : {lab.guest.initramfs, lab.guest.modules})
+    if (!std::filesystem::exists(needed, error))
+      return lab.unavailable = "no " + needed.string() + " (busybox-static, or the test 'ch09/pack the pmem modules')", lab;
+  for (const char* tool : {"mkfs.ext4", "mkfs.xfs"})
+    if (ch07::find_tool(tool).empty())
+      return lab.unavailable = std::string(tool) + " is not installed (apt-get install e2fsprogs xfsprogs)", lab;
+  return lab;
+}
+
+// A fresh filesystem of kind @p fs, made on the host, placed where the guest
+// will find its persistent memory inside @p ram (sparse: zero blocks skipped).
+void make_pmem(const std::string& fs, const ScratchDir& dir, const std::filesystem::path& ram) {
+  const auto image = dir.file("pmem.img");
+  { std::ofstream{image}; }
+  std::filesystem::resize_file(image, pmem_size);
+  const std::vector<std::string> mkfs =
+      fs == "xfs" ? std::vector<std::string>{ch07::find_tool("mkfs.xfs"), "-q", "-f", "-m", "reflink=0", image}
+                  : std::vector<std::string>{ch07::find_tool("mkfs.ext4"), "-q", "-F", "-b", "4096", image};
+  REQUIRE_MESSAGE(ch07::run_tool(mkfs, dir.file("mkfs.txt")) == 0, mbe::testing::read_file(dir.file("mkfs.txt")));
+  const int in = ::open(image.c_str(), O_RDONLY | O_CLOEXEC);
+  const int out = ::open(ram.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  REQUIRE((in >= 0 && out >= 0));
+  REQUIRE(::ftruncate(out, 1LL << 30) == 0);
+  std::vector<char> chunk(1 << 20);
+  for (long long done = 0; done < pmem_size; done += static_cast<long long>(chunk.size())) {
+    REQUIRE(::pread(in, chunk.data(), chunk.size(), done) == static_cast<ssize_t>(chunk.size()));
+    if (std::any_of(chunk.begin(), chunk.end(), [](char c) { return c != 0; }))
+      REQUIRE(::pwrite(out, chunk.data(), chunk.size(), pmem_start + done) == static_cast<ssize_t>(chunk.size()));
+  }
+  ::close(in);
+  ::close(out);
+  std::filesystem::remove(image);
+}
+
+// Boots the guest in @p mode on @p ram and pulls the plug at "ACK 1" or
+// "DONE"; returns the console, "\r" removed. Skips are the caller's: an
+// unavailable lab returns "" with @p unavailable set.
+std::string boot(const Lab& lab, const ScratchDir& dir, const std::filesystem::path& ram, const std::string& mode,
+                 std::string& unavailable, std::chrono::seconds pull_delay = std::chrono::seconds(0)) {
+  ch07::Trial trial;
+  trial.mode = mode;
+  trial.work = dir.path();
+  trial.pull_after_ack = 1;
+  trial.pull_delay = pull_delay;
+  trial.boot_timeout = std::chrono::seconds(180);  // TCG on a busy machine
+  std::ofstream(dir.file("initrd.cpio"), std::ios::binary)
+      << std::ifstream(lab.guest.initramfs, std::ios::binary).rdbuf()
+      << std::ifstream(lab.guest.modules, std::ios::binary).rdbuf();
+  auto arguments = pmem_machine(ram);
+  arguments.insert(arguments.end(), {"-append", command_line(mode)});
+  const auto console = ch07::boot_and_pull(lab.guest, trial, arguments);
+  std::string log = mbe::testing::read_file(dir.file("console.log"));
+  std::erase(log, '\r');
+  if (console.timed_out_booting) unavailable = "the guest did not boot within 180 s:\n" + log;
+  INFO("console of " << mode << ":\n" << log);
+  if (unavailable.empty()) REQUIRE_MESSAGE(console.lab_error.empty(), console.lab_error);
+  return log;
+}
+
+// The line of @p console that starts with @p start (without it), or "".
+std::string line_after(const std::string& console, const std::string& start) {
+  const auto at = console.find("\n" + start);
+  if (at == std::string::npos) return "";
+  const auto begin = at + 1 + start.size();
+  return console.substr(begin, console.find('\n', begin) - begin);
+}
+
+struct Stores {
+  std::string unavailable;
+  int intact = 0, zeros = 0, other = 0;
+};
+
+// @p count plug pulls, each @p pull_delay after one store into a new block
+// with @p map (sync or shared); each next boot reads what the last one
+// stored. @p timers: leave the filesystem's own commit timers on.
+Stores pull_after_stores(const std::string& fs, const std::string& map, int count = trials,
+                         std::chrono::seconds pull_delay = std::chrono::seconds(0), bool timers = false) {
+  Stores stores;
+  const Lab lab = find_lab();
+  if (!lab.unavailable.empty()) return stores.unavailable = lab.unavailable, stores;
+  ScratchDir dir;
+  const auto ram = dir.file("ram.img");
+  make_pmem(fs, dir, ram);
+  for (int n = 1; n <= count + 1; ++n) {
+    const std::string mode =
+        fs + "-" + (n <= count ? map : "none") + "-" + std::to_string(n) + (timers ? "-timers" : "");
+    const std::string console = boot(lab, dir, ram, mode, stores.unavailable, pull_delay);
+    if (!stores.unavailable.empty()) return stores;
+    INFO(console);
+    REQUIRE(contains(console, "dax_capable=1"));
+    if (n <= count) REQUIRE(contains(console, "\nACK 1\n"));
+    if (n == 1) continue;
+    const std::string found = line_after(console, "FOUND trial=" + std::to_string(n - 1) + " ");
+    REQUIRE(!found.empty());
+    MESSAGE(fs << " " << map << " trial " << n - 1 << ": " << found);
+    const std::string stored = summary_value(found, "stored");
+    stores.intact += stored == "intact";
+    stores.zeros += stored == "zeros";
+    stores.other += stored == "other";
+  }
+  MESSAGE(fs << " " << map << ": intact " << stores.intact << ", zeros " << stores.zeros << ", other "
+              << stores.other << " of " << count);
+  return stores;
+}
+
+struct Probe {
+  std::string unavailable, with_dax, without_dax;  // ch09_dax_page_cache's lines
+};
+
+Probe probe(const std::string& fs) {
+  Probe result;
+  const Lab lab = find_lab();
+  if (!lab.unavailable.empty()) return result.unavailable = lab.unavailable, result;
+  ScratchDir dir;
+  const auto ram = dir.file("ram.img");
+  make_pmem(fs, dir, ram);
+  const std::string console = boot(lab, dir, ram, fs + "-probe", result.unavailable);
+  if (!result.unavailable.empty()) return result;
+  MESSAGE(console.substr(console.find("GUEST ")));
+  result.with_dax = line_after(console.substr(console.find("MOUNT dax=always")), "dax=");
+  result.without_dax = line_after(console.substr(console.find("MOUNT dax=never")), "dax=");
+  result.with_dax = "dax=" + result.with_dax;
+  result.without_dax = "dax=" + result.without_dax;
+  return result;
+}
+
+void check_probe(const Probe& result) {
+  INFO(result.with_dax << "\n" << result.without_dax);
+  // With DAX: MAP_SYNC accepted, 16 MiB stored, no page-cache page dirty or even cached.
+  CHECK(summary_value(result.with_dax, "dax") == "1");
+  CHECK(summary_value(result.with_dax, "map_sync") == "accepted");
+  CHECK(std::stol(summary_value(result.with_dax, "dirty_growth_kib")) < 1024);
+  CHECK(std::stol(summary_value(result.with_dax, "cached_growth_kib")) < 1024);
+  // The same filesystem with dax=never: refused, and every stored page dirty in the cache.
+  CHECK(summary_value(result.without_dax, "dax") == "0");
+  CHECK(summary_value(result.without_dax, "map_sync") == "EOPNOTSUPP");
+  CHECK(std::stol(summary_value(result.without_dax, "dirty_growth_kib")) >= 12 * 1024);
+}
+
+}  // namespace
+
+TEST_CASE("on ext4 with DAX MAP_SYNC is accepted and stores leave nothing dirty in the page cache") {
+  const auto result = probe("ext4");
+  if (!result.unavailable.empty()) MBE_SKIP(result.unavailable);
+  check_probe(result);
+}
+
+TEST_CASE("on xfs with DAX MAP_SYNC is accepted and stores leave nothing dirty in the page cache") {
+  const auto result = probe("xfs");
+  if (!result.unavailable.empty()) MBE_SKIP(result.unavailable);
+  check_probe(result);
+}
+
+TEST_CASE("on ext4 with DAX a MAP_SYNC store into a new block survives the plug without msync") {
+  const auto stores = pull_after_stores("ext4", "sync");
+  if (!stores.unavailable.empty()) MBE_SKIP(stores.unavailable);
+  CHECK(stores.intact == trials);
+}
+
+TEST_CASE("on xfs with DAX a MAP_SYNC store into a new block survives the plug without msync") {
+  const auto stores = pull_after_stores("xfs", "sync");
+  if (!stores.unavailable.empty()) MBE_SKIP(stores.unavailable);
+  CHECK(stores.intact == trials);
+}
+
+TEST_CASE("on ext4 with DAX a plain MAP_SHARED store into a new block is lost with the plug") {
+  const auto stores = pull_after_stores("ext4", "shared");
+  if (!stores.unavailable.empty()) MBE_SKIP(stores.unavailable);
+  CHECK(stores.zeros == trials);  // the block's allocation was never committed: a hole again
+}
+
+TEST_CASE("on xfs with DAX a plain MAP_SHARED store into a new block is lost with the plug") {
+  const auto stores = pull_after_stores("xfs", "shared");
+  if (!stores.unavailable.empty()) MBE_SKIP(stores.unavailable);
+  CHECK(stores.zeros == trials);
+}
+
+TEST_CASE("on ext4 with DAX and its journal timer on a plain MAP_SHARED store survives only a later plug") {
+  constexpr int pulls = 3;
+  const auto at_once = pull_after_stores("ext4", "shared", pulls, std::chrono::seconds(0), true);
+  if (!at_once.unavailable.empty()) MBE_SKIP(at_once.unavailable);
+  CHECK(at_once.zeros == pulls);  // the 5 s commit had not run yet
+  const auto later = pull_after_stores("ext4", "shared", pulls, std::chrono::seconds(8), true);
+  if (!later.unavailable.empty()) MBE_SKIP(later.unavailable);
+  CHECK(later.intact == pulls);  // it had: the allocation was in the journal
+}
