@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,8 +16,10 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "guest_console.hpp"
 #include "guest_lab.hpp"
 #include "testing.hpp"
 
@@ -51,17 +54,26 @@ struct Lab {
 Lab find_lab() {
   Lab lab;
   const std::filesystem::path ch09 = MBE_CH09_GUEST_DIR;
-  std::string why_not;
-  const auto ch07_guest = ch07::find_guest(MBE_CH07_GUEST_DIR, why_not);
-  if (!ch07_guest) return lab.unavailable = why_not, lab;
-  lab.guest = {ch07_guest->kernel, ch09 / "initramfs.cpio", ch09 / "pmem-modules.cpio"};
+  try {
+    lab.guest = {ch07::find_guest(MBE_CH07_GUEST_DIR).kernel, ch09 / "initramfs.cpio",
+                 ch09 / "pmem-modules.cpio"};
+  } catch (const ch07::LabUnavailable& unavailable) {
+    lab.unavailable = unavailable.what();
+    return lab;
+  }
   std::error_code error;
-  for (const auto& needed : {lab.guest.initramfs, lab.guest.modules})
-    if (!std::filesystem::exists(needed, error))
-      return lab.unavailable = "no " + needed.string() + " (busybox-static, or the test 'ch09/pack the pmem modules')", lab;
-  for (const char* tool : {"mkfs.ext4", "mkfs.xfs"})
-    if (ch07::find_tool(tool).empty())
-      return lab.unavailable = std::string(tool) + " is not installed (apt-get install e2fsprogs xfsprogs)", lab;
+  for (const auto& needed : {lab.guest.initramfs, lab.guest.modules}) {
+    if (!std::filesystem::exists(needed, error)) {
+      lab.unavailable = "no " + needed.string() + " (busybox-static, or the test 'ch09/pack the pmem modules')";
+      return lab;
+    }
+  }
+  for (const char* tool : {"mkfs.ext4", "mkfs.xfs"}) {
+    if (ch07::find_tool(tool).empty()) {
+      lab.unavailable = std::string(tool) + " is not installed (apt-get install e2fsprogs xfsprogs)";
+      return lab;
+    }
+  }
   return lab;
 }
 
@@ -95,8 +107,7 @@ void make_pmem(const std::string& fs, const ScratchDir& dir, const std::filesyst
 // unavailable lab returns "" with @p unavailable set.
 std::string boot(const Lab& lab, const ScratchDir& dir, const std::filesystem::path& ram, const std::string& mode,
                  std::string& unavailable, std::chrono::seconds pull_delay = std::chrono::seconds(0)) {
-  ch07::Trial trial;
-  trial.mode = mode;
+  ch07::Trial trial;  // its writer mode is chapter 07's: this guest's mode is on its own -append
   trial.work = dir.path();
   trial.pull_after_ack = 1;
   trial.pull_delay = pull_delay;
@@ -104,14 +115,26 @@ std::string boot(const Lab& lab, const ScratchDir& dir, const std::filesystem::p
   std::ofstream(dir.file("initrd.cpio"), std::ios::binary)
       << std::ifstream(lab.guest.initramfs, std::ios::binary).rdbuf()
       << std::ifstream(lab.guest.modules, std::ios::binary).rdbuf();
-  auto arguments = pmem_machine(ram);
-  arguments.insert(arguments.end(), {"-append", command_line(mode)});
-  const auto console = ch07::boot_and_pull(lab.guest, trial, arguments);
-  std::string log = mbe::testing::read_file(dir.file("console.log"));
+  ch07::Disk disk;  // no disk: the persistent memory is the RAM file
+  disk.drive_arguments = pmem_machine(ram);
+  disk.drive_arguments.insert(disk.drive_arguments.end(), {"-append", command_line(mode)});
+  std::string failed;
+  try {
+    ch07::RunningGuest running(lab.guest, trial, disk);
+    running.wait_for_ack(trial.pull_after_ack);
+    std::this_thread::sleep_for(trial.pull_delay);
+    ::kill(running.qemu(), SIGKILL);
+    (void)running.after_the_plug();
+  } catch (const ch07::LabUnavailable& not_booted) {
+    unavailable = not_booted.what();
+  } catch (const mbe::Error& error) {
+    failed = error.what();
+  }
+  std::string log = mbe::testing::read_file(dir.file("console.log"));  // complete once qemu is gone
   std::erase(log, '\r');
-  if (console.timed_out_booting) unavailable = "the guest did not boot within 180 s:\n" + log;
   INFO("console of " << mode << ":\n" << log);
-  if (unavailable.empty()) REQUIRE_MESSAGE(console.lab_error.empty(), console.lab_error);
+  if (!unavailable.empty()) unavailable += "\n" + log;
+  REQUIRE_MESSAGE(failed.empty(), failed);
   return log;
 }
 
@@ -135,7 +158,10 @@ Stores pull_after_stores(const std::string& fs, const std::string& map, int coun
                          std::chrono::seconds pull_delay = std::chrono::seconds(0), bool timers = false) {
   Stores stores;
   const Lab lab = find_lab();
-  if (!lab.unavailable.empty()) return stores.unavailable = lab.unavailable, stores;
+  if (!lab.unavailable.empty()) {
+    stores.unavailable = lab.unavailable;
+    return stores;
+  }
   ScratchDir dir;
   const auto ram = dir.file("ram.img");
   make_pmem(fs, dir, ram);
@@ -168,7 +194,10 @@ struct Probe {
 Probe probe(const std::string& fs) {
   Probe result;
   const Lab lab = find_lab();
-  if (!lab.unavailable.empty()) return result.unavailable = lab.unavailable, result;
+  if (!lab.unavailable.empty()) {
+    result.unavailable = lab.unavailable;
+    return result;
+  }
   ScratchDir dir;
   const auto ram = dir.file("ram.img");
   make_pmem(fs, dir, ram);
