@@ -146,8 +146,10 @@ def page(out_path, directories):
         "suite ran with its scratch directory on each filesystem of the **filesystem matrix**:\n"
         "a small image of each kind, made fresh, loop-mounted in a private mount namespace.\n"
         "It is generated from that run's results, never typed by hand. Not in the matrix:\n"
-        "chapter 07's power-loss lab (its guest has a disk and a kernel of its own), fuzzing,\n"
-        "the checks of the pages and the student's own tests. A few tests make small\n"
+        "the virtual-machine labs of chapters 07 and 09 (their guests have disks, memory and\n"
+        "a kernel of their own), fuzzing, the checks of the pages, the style checks and the\n"
+        "student's own tests. The writeback waits of each column run on an image of their own,\n"
+        "after every column's suite. A few tests make small\n"
         "filesystems of their own (chapter 08's full disk, failing device and rename, the\n"
         "flush tests of chapters 01 and 02, chapter 10's dirty-limit tests): their rows show\n"
         "those filesystems' values, the same in every column.\n")
