@@ -25,6 +25,7 @@
 
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 
 namespace {
 
@@ -51,8 +52,10 @@ long meminfo_kib(std::string_view field) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char* directory = nullptr;
-  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&directory, 1})) return *exit_status;
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&directory, 1}))
+    return *exit_status;
   const int fd = ::open(directory, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0) return mbe::report_errno(std::string("open(O_TMPFILE) in ") + directory, errno);
   if (::ftruncate(fd, file_size) != 0) return mbe::report_errno("ftruncate", errno);
@@ -61,7 +64,8 @@ int main(int argc, char** argv) {
                    (status.stx_attributes & STATX_ATTR_DAX) != 0;
 
   // [accepted]
-  void* sync_mapping = ::mmap(nullptr, file_size, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
+  void* sync_mapping =
+      ::mmap(nullptr, file_size, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
   const std::string map_sync = sync_mapping == MAP_FAILED ? mbe::errno_name(errno) : "accepted";
   if (sync_mapping != MAP_FAILED) ::munmap(sync_mapping, file_size);
   // [accepted]
@@ -74,8 +78,9 @@ int main(int argc, char** argv) {
   for (std::size_t offset = 0; offset < file_size; offset += 4096) bytes[offset] = 1;
   const long dirty_after = meminfo_kib("Dirty"), cached_after = meminfo_kib("Cached");
   // [dirty]
-  std::printf("dax=%d map_sync=%s stored_kib=%zu dirty_growth_kib=%ld cached_growth_kib=%ld\n", dax ? 1 : 0,
-              map_sync.c_str(), file_size / 1024, dirty_after - dirty_before, cached_after - cached_before);
+  std::printf("dax=%d map_sync=%s stored_kib=%zu dirty_growth_kib=%ld cached_growth_kib=%ld\n",
+              dax ? 1 : 0, map_sync.c_str(), file_size / 1024, dirty_after - dirty_before,
+              cached_after - cached_before);
   ::munmap(mapping, file_size);
   ::close(fd);
   return 0;

@@ -34,6 +34,7 @@
 
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
+#include "msync/files.hpp"
 
 namespace {
 
@@ -46,7 +47,9 @@ constexpr std::string_view usage =
 
 constexpr std::size_t page = 4096;
 
-char pattern_byte(std::size_t i) { return static_cast<char>('a' + i % 26); }
+char pattern_byte(std::size_t i) {
+  return static_cast<char>('a' + i % 26);
+}
 
 int check(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);  // a FIFO does not block
@@ -80,10 +83,12 @@ int check(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char* map = nullptr;
   bool check_only = false;
   const char* operands[1] = {};
-  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, operands,
+  if (auto exit_status = mbe::parse_command_line(
+          argc, argv, usage, operands,
           {mbe::Option::text("--map", map), mbe::Option::toggle("--check", check_only)}))
     return *exit_status;
   const std::string path = operands[0];
@@ -104,7 +109,8 @@ int main(int argc, char** argv) {
   // Size and name durable, no block allocated: the store below allocates it.
   if (::ftruncate(fd, 2 * page) != 0) return fail("ftruncate", errno);
   if (::fsync(fd) != 0) return fail("fsync", errno);
-  const std::string directory = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/') + 1);
+  const std::string directory =
+      path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/') + 1);
   const int directory_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (directory_fd < 0 || ::fsync(directory_fd) != 0) return fail("fsync " + directory, errno);
   ::close(directory_fd);
