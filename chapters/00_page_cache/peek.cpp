@@ -29,7 +29,8 @@ constexpr std::string_view usage =
 
 int main(int argc, char** argv) {
   const char* path = nullptr;
-  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1})) return *exit_status;
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1}))
+    return *exit_status;
   // O_RDONLY: peek never modifies the file. cachestat may then answer EPERM
   // for a file we could not open for writing; that is reported, not fatal.
   // [peek]
@@ -48,8 +49,8 @@ int main(int argc, char** argv) {
   if (auto error = mbe::probe_page_cache(fd, 0, 0, state)) {
     std::cout << "(no page-cache state: " << mbe::describe_error("cachestat", error) << ")\n";
   } else {
-    std::cout << "page cache: cached " << state.cached << ", dirty " << state.dirty << ", writeback "
-              << state.writeback << '\n';
+    std::cout << "page cache: cached " << state.cached << ", dirty " << state.dirty
+              << ", writeback " << state.writeback << '\n';
     if (state.dirty > 0)
       std::cout << "The data is visible to every process, yet still only in RAM.\n";
   }

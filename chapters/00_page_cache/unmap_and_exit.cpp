@@ -8,8 +8,8 @@
 // did not write it. When the program exits the page is still dirty — run
 // ch00_peek FILE to see it from another process. The kernel writes it back
 // later on its own schedule (about 30 s here), or when someone calls msync/fsync.
-#include <sys/mman.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstring>

@@ -54,7 +54,8 @@ int main(int argc, char** argv) {
 
   try {
     std::error_code ignored;  // "cannot tell" is treated as "missing": create then fails clearly
-    auto file = std::filesystem::exists(path, ignored) ? mbe::MappedFile::open(path) : create_state_file(path);
+    auto file = std::filesystem::exists(path, ignored) ? mbe::MappedFile::open(path)
+                                                       : create_state_file(path);
     mbe::exit_when_shrunk(file, "ch01_commit_state");  // truncated meanwhile: a message, not SIGBUS
     if (auto why = ch01::why_not_a_state(file.bytes().data(), file.size()); !why.empty()) {
       std::cerr << "ch01_commit_state: " << path << ": " << why << "; the file was not changed\n";

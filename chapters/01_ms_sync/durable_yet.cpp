@@ -26,7 +26,8 @@ constexpr int not_durable_yet = 3;
 
 int main(int argc, char** argv) {
   const char* path = nullptr;
-  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1})) return *exit_status;
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1}))
+    return *exit_status;
   mbe::Failure failure;  // a FIFO, device or procfs file is refused, never waited on
   const int fd = mbe::open_regular_file(path, O_RDONLY, failure);
   if (fd < 0) return mbe::report_error(failure.call, failure.error);
@@ -35,8 +36,8 @@ int main(int argc, char** argv) {
   const auto error = mbe::probe_page_cache(fd, 0, 0, state);  // length 0: to end of file
   ::close(fd);
   if (error) {
-    std::cerr << mbe::describe_error("cachestat", error) << ": " << mbe::page_cache_probe_hint(error)
-              << '\n';
+    std::cerr << mbe::describe_error("cachestat", error) << ": "
+              << mbe::page_cache_probe_hint(error) << '\n';
     return 1;
   }
   const bool clean = state.dirty == 0 && state.writeback == 0;

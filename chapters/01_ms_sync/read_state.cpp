@@ -24,7 +24,8 @@ constexpr std::string_view usage =
 
 int main(int argc, char** argv) {
   const char* path = nullptr;
-  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1})) return *exit_status;
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1}))
+    return *exit_status;
   try {
     // [read]
     const auto file = mbe::MappedFile::open(path, mbe::Access::read_only);

@@ -14,11 +14,11 @@ namespace ch01 {
 
 // [state]
 struct AppState {
-  std::uint32_t magic;            // state_magic: "is this our file?"
-  std::uint32_t version;          // state_version: "can we read it?"
-  std::uint64_t counter;          // the state itself
-  std::uint64_t commits;          // how many commits produced it
-  char note[48];                  // NUL-terminated text
+  std::uint32_t magic;    // state_magic: "is this our file?"
+  std::uint32_t version;  // state_version: "can we read it?"
+  std::uint64_t counter;  // the state itself
+  std::uint64_t commits;  // how many commits produced it
+  char note[48];          // NUL-terminated text
 };
 inline constexpr std::uint32_t state_magic = 0x4D42'4531;  // "1EBM" in memory
 inline constexpr std::uint32_t state_version = 1;

@@ -44,8 +44,9 @@ int main(int argc, char** argv) {
   if ((data_only ? ::fdatasync(fd) : ::fsync(fd)) != 0)
     return mbe::report_errno(data_only ? "fdatasync" : "fsync", errno);
   // [readonly]
-  std::cout << (data_only ? "fdatasync" : "fsync") << " through an O_RDONLY descriptor: dirty pages "
-            << before << " -> " << dirty_pages(fd) << '\n';
+  std::cout << (data_only ? "fdatasync" : "fsync")
+            << " through an O_RDONLY descriptor: dirty pages " << before << " -> "
+            << dirty_pages(fd) << '\n';
   ::close(fd);
   return 0;
 }

@@ -31,10 +31,12 @@ constexpr std::string_view usage =
     "  N interleaved rounds (default 30), and prints min / median / max.\n";
 
 // [ways]
-int ms_sync(mbe::MappedFile& f) { return ::msync(f.bytes().data(), f.size(), MS_SYNC); }
+int ms_sync(mbe::MappedFile& f) {
+  return ::msync(f.bytes().data(), f.size(), MS_SYNC);
+}
 int ms_async_fsync(mbe::MappedFile& f) {
   if (::msync(f.bytes().data(), f.size(), MS_ASYNC) != 0) return -1;  // portable "schedule"
-  return ::fsync(f.fd());                                              // the real work
+  return ::fsync(f.fd());                                             // the real work
 }
 int ms_async_fdatasync(mbe::MappedFile& f) {
   if (::msync(f.bytes().data(), f.size(), MS_ASYNC) != 0) return -1;
@@ -53,10 +55,10 @@ int main(int argc, char** argv) {
   const char* dir = nullptr;
   std::uint64_t rounds = 30;
   std::uint64_t pages = 16;
-  if (auto exit_status = mbe::parse_command_line(
-          argc, argv, usage, {&dir, 1},
-          {mbe::Option::number("--rounds", rounds, 1, 100000),
-           mbe::Option::number("--pages", pages, 1, 100000)}))
+  if (auto exit_status =
+          mbe::parse_command_line(argc, argv, usage, {&dir, 1},
+                                  {mbe::Option::number("--rounds", rounds, 1, 100000),
+                                   mbe::Option::number("--pages", pages, 1, 100000)}))
     return *exit_status;
   Way ways[] = {{"msync(MS_SYNC)", ms_sync, {}},
                 {"MS_ASYNC + fsync", ms_async_fsync, {}},
@@ -73,7 +75,8 @@ int main(int argc, char** argv) {
           file.bytes()[p * mbe::page_size()] = static_cast<std::byte>(round);
         const auto start = std::chrono::steady_clock::now();
         if (way.run(file) != 0) return mbe::report_errno(way.name, errno);
-        const std::chrono::duration<double, std::micro> took = std::chrono::steady_clock::now() - start;
+        const std::chrono::duration<double, std::micro> took =
+            std::chrono::steady_clock::now() - start;
         way.micros.push_back(took.count());
       }
     }

@@ -16,11 +16,11 @@
 #include <string>
 #include <string_view>
 
+#include "lock_pages.hpp"
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
 #include "msync/mapped_file.hpp"
 #include "msync/page_cache.hpp"
-#include "lock_pages.hpp"
 
 namespace {
 constexpr std::string_view usage =
@@ -31,7 +31,8 @@ constexpr std::string_view usage =
 
 int main(int argc, char** argv) {
   const char* path = nullptr;
-  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1})) return *exit_status;
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1}))
+    return *exit_status;
   try {
     const std::size_t page = mbe::page_size();
     auto file = mbe::MappedFile::create(path, 2 * page);
@@ -54,8 +55,10 @@ int main(int argc, char** argv) {
               << "MS_INVALIDATE, locked page:            " << locked_result << '\n'
               << "MS_SYNC | MS_INVALIDATE, locked page:  " << sync_result << '\n'
               << "locked page afterwards: dirty " << locked_state.dirty
-              << (locked_state.dirty > 0 ? "  <- not synced, although MS_SYNC was asked for\n" : "\n")
-              << "data kept: '" << static_cast<char>(*locked) << static_cast<char>(*unlocked) << "'\n";
+              << (locked_state.dirty > 0 ? "  <- not synced, although MS_SYNC was asked for\n"
+                                         : "\n")
+              << "data kept: '" << static_cast<char>(*locked) << static_cast<char>(*unlocked)
+              << "'\n";
     ch03::unlock_pages(locked, page);
   } catch (const std::exception& error) {
     std::cerr << error.what() << '\n';

@@ -43,8 +43,8 @@ constexpr std::string_view usage =
 int main(int argc, char** argv) {
   const char* path = nullptr;
   std::uint64_t rounds = 10000;
-  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1},
-                                                 {mbe::Option::number("--rounds", rounds, 1, 10'000'000)}))
+  if (auto exit_status = mbe::parse_command_line(
+          argc, argv, usage, {&path, 1}, {mbe::Option::number("--rounds", rounds, 1, 10'000'000)}))
     return *exit_status;
   try {
     auto file = mbe::MappedFile::create(path, mbe::page_size());

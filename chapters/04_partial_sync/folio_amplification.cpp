@@ -1,4 +1,5 @@
-// folio_amplification — how much msync writes for a 1-byte store, depending on how the file was filled.
+// folio_amplification — how much msync writes for a 1-byte store, depending on how the file was
+// filled.
 //
 // Usage: ch04_folio_amplification DIR [--tries N]
 //
@@ -38,7 +39,8 @@ constexpr std::size_t store_offset = std::size_t{3} << 20;
 void fill(const std::filesystem::path& path, std::size_t chunk) {
   if (chunk == 0) {
     auto file = mbe::MappedFile::create(path, file_size);
-    for (std::size_t at = 0; at < file_size; at += mbe::page_size()) file.bytes()[at] = std::byte{'m'};
+    for (std::size_t at = 0; at < file_size; at += mbe::page_size())
+      file.bytes()[at] = std::byte{'m'};
     file.sync_or_throw(0, file_size);
     return;
   }
@@ -75,7 +77,8 @@ int main(int argc, char** argv) {
   const struct {
     const char* name;
     std::size_t chunk;
-  } fills[] = {{"1 MiB write()s", std::size_t{1} << 20}, {"4 KiB write()s", 4096}, {"mapped stores", 0}};
+  } fills[] = {
+      {"1 MiB write()s", std::size_t{1} << 20}, {"4 KiB write()s", 4096}, {"mapped stores", 0}};
   std::printf("%-16s %18s %22s\n", "file filled by", "pages dirtied", "bytes msync wrote");
   try {
     for (const auto& way : fills) {
@@ -93,11 +96,13 @@ int main(int argc, char** argv) {
         const auto before = mbe::sectors_written(file.fd());
         file.sync_or_throw(store_offset, 1);
         const auto after = mbe::sectors_written(file.fd());
-        if (before && after) fewest_bytes = std::min(fewest_bytes, (*after - *before) * mbe::sector_bytes);
+        if (before && after)
+          fewest_bytes = std::min(fewest_bytes, (*after - *before) * mbe::sector_bytes);
       }
       // [store]
       if (fewest_bytes == UINT64_MAX)
-        std::printf("%-16s %18llu %22s\n", way.name, static_cast<unsigned long long>(dirtied), "n/a (no block device)");
+        std::printf("%-16s %18llu %22s\n", way.name, static_cast<unsigned long long>(dirtied),
+                    "n/a (no block device)");
       else
         std::printf("%-16s %18llu %22llu\n", way.name, static_cast<unsigned long long>(dirtied),
                     static_cast<unsigned long long>(fewest_bytes));
@@ -106,7 +111,8 @@ int main(int argc, char** argv) {
     std::cerr << error.what() << '\n';
     return 1;
   }
-  std::cout << "\nBytes written include the file system's own metadata, if any. Writing the same byte\n"
-               "with pwrite() + fdatasync dirties only the blocks it touches.\n";
+  std::cout
+      << "\nBytes written include the file system's own metadata, if any. Writing the same byte\n"
+         "with pwrite() + fdatasync dirties only the blocks it touches.\n";
   return 0;
 }

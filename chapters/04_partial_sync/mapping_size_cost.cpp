@@ -32,8 +32,8 @@ constexpr std::string_view usage =
 int main(int argc, char** argv) {
   const char* dir_name = nullptr;
   std::uint64_t rounds = 20;
-  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&dir_name, 1},
-                                                 {mbe::Option::number("--rounds", rounds, 1, 10000)}))
+  if (auto exit_status = mbe::parse_command_line(
+          argc, argv, usage, {&dir_name, 1}, {mbe::Option::number("--rounds", rounds, 1, 10000)}))
     return *exit_status;
   const std::filesystem::path dir = dir_name;
   const std::size_t sizes[] = {std::size_t{4} << 10, std::size_t{1} << 20, std::size_t{64} << 20,
@@ -54,7 +54,9 @@ int main(int argc, char** argv) {
         const auto start = std::chrono::steady_clock::now();
         files[i].sync_or_throw(0, files[i].size());  // msync of the WHOLE mapping
         // [one_page]
-        micros[i].push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+        micros[i].push_back(
+            std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+                .count());
       }
     }
   } catch (const std::exception& error) {

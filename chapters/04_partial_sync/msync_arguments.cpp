@@ -31,7 +31,8 @@ constexpr std::string_view usage =
 
 int main(int argc, char** argv) {
   const char* path = nullptr;
-  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1})) return *exit_status;
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1}))
+    return *exit_status;
   try {
     const std::size_t page = mbe::page_size();
     auto file = mbe::MappedFile::create(path, 3 * page);
@@ -40,16 +41,20 @@ int main(int argc, char** argv) {
 
     // [arguments]
     base[0] = base[page] = base[2 * page] = std::byte{1};
-    std::cout << "unaligned start (base + 1):      " << mbe::call_result(::msync(base + 1, page, MS_SYNC)) << '\n';
+    std::cout << "unaligned start (base + 1):      "
+              << mbe::call_result(::msync(base + 1, page, MS_SYNC)) << '\n';
     std::cout << "aligned start, length 1:         " << mbe::call_result(::msync(base, 1, MS_SYNC))
               << "   dirty pages left: " << dirty() << '\n';
-    std::cout << "length 0:                        " << mbe::call_result(::msync(base, 0, MS_SYNC)) << '\n';
+    std::cout << "length 0:                        " << mbe::call_result(::msync(base, 0, MS_SYNC))
+              << '\n';
 
     // A hole: dirty all three pages, unmap the middle one, sync all three.
     base[0] = base[page] = base[2 * page] = std::byte{2};
     if (::munmap(base + page, page) != 0) return mbe::report_errno("munmap", errno);
-    std::cout << "length 0 on the unmapped page:   " << mbe::call_result(::msync(base + page, 0, MS_SYNC)) << '\n';
-    std::cout << "3 pages, middle one unmapped:    " << mbe::call_result(::msync(base, 3 * page, MS_SYNC))
+    std::cout << "length 0 on the unmapped page:   "
+              << mbe::call_result(::msync(base + page, 0, MS_SYNC)) << '\n';
+    std::cout << "3 pages, middle one unmapped:    "
+              << mbe::call_result(::msync(base, 3 * page, MS_SYNC))
               << "   dirty pages left: " << dirty() << '\n';
     // [arguments]
   } catch (const std::exception& error) {

@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
     // [bug]
     for (std::uint64_t i = 0; i < records; ++i) {
       std::byte* record = base + i * record_size;
-      record[0] = std::byte{1};  // "update" record i
+      record[0] = std::byte{1};                          // "update" record i
       if (::msync(record, record_size, MS_SYNC) != 0) {  // the classic per-record commit
         ++failed;
         if (first_errno == 0) first_errno = errno;
@@ -65,8 +65,8 @@ int main(int argc, char** argv) {
       if (::msync(base + range.offset, range.length, MS_SYNC) != 0) ++failed_after_fix;
     }
     // [fix]
-    std::cout << "with the start rounded down to its page: " << failed_after_fix << " of " << records
-              << " calls failed\n";
+    std::cout << "with the start rounded down to its page: " << failed_after_fix << " of "
+              << records << " calls failed\n";
     return failed_after_fix == 0 ? 0 : 1;
   } catch (const std::exception& error) {
     std::cerr << error.what() << '\n';

@@ -32,11 +32,14 @@ double cpu_seconds() {
 }
 
 // The child: follows to the finish and writes a FollowerReport, or exits 1.
-[[noreturn]] void follow(const std::filesystem::path& path, std::uint64_t records, FollowStyle style, int fd) {
+[[noreturn]] void follow(const std::filesystem::path& path, std::uint64_t records,
+                         FollowStyle style, int fd) {
   mbe::Failure failure;
-  auto file = mbe::MappedFile::open(path, failure, mbe::Access::read_write);  // sets the sleeper bit of the wake word only
+  auto file = mbe::MappedFile::open(
+      path, failure, mbe::Access::read_write);  // sets the sleeper bit of the wake word only
   FileHeader trusted{};
-  const bool usable = !failure && read_header(file.bytes(), trusted).empty() && trusted.capacity >= records;
+  const bool usable =
+      !failure && read_header(file.bytes(), trusted).empty() && trusted.capacity >= records;
   const char ready = usable ? 'R' : 'E';
   if (::write(fd, &ready, 1) != 1 || !usable) ::_exit(1);
   std::vector<double> ages_us;
@@ -49,7 +52,8 @@ double cpu_seconds() {
   bool finished = false;
   while (!finished) {
     if (style != FollowStyle::spinning) {
-      const auto spin = style == FollowStyle::adaptive ? adaptive_spin : std::chrono::microseconds(0);
+      const auto spin =
+          style == FollowStyle::adaptive ? adaptive_spin : std::chrono::microseconds(0);
       const auto result = wait_for_records(header, seen, std::chrono::seconds(30), spin);
       if (result == WaitResult::timed_out) break;
       finished = result == WaitResult::finished;
@@ -62,14 +66,16 @@ double cpu_seconds() {
     const auto now = monotonic_ns();
     for (; seen < committed; ++seen) {
       RecordHeader record{};
-      std::memcpy(&record, file.bytes().data() + record_offset(seen, trusted.record_size), sizeof record);
+      std::memcpy(&record, file.bytes().data() + record_offset(seen, trusted.record_size),
+                  sizeof record);
       ages_us.push_back(static_cast<double>(now - record.written_ns) / 1000.0);
     }
     if (monotonic_ns() >= give_up) break;
   }
   FollowerReport report{percentile(ages_us, 0.50), percentile(ages_us, 0.99),
                         ages_us.empty() ? 0 : *std::max_element(ages_us.begin(), ages_us.end()),
-                        cpu_seconds() - cpu_at_start, static_cast<double>(monotonic_ns() - start) / 1e9};
+                        cpu_seconds() - cpu_at_start,
+                        static_cast<double>(monotonic_ns() - start) / 1e9};
   const bool sent = ::write(fd, &report, sizeof report) == sizeof report;
   ::_exit(sent && finished && seen == records ? 0 : 1);
 }
@@ -86,7 +92,8 @@ std::string_view follow_style_name(FollowStyle style) {
   return style == FollowStyle::spinning ? "spinning" : "sleeping";
 }
 
-Follower Follower::start(const std::filesystem::path& path, std::uint64_t records, FollowStyle style) {
+Follower Follower::start(const std::filesystem::path& path, std::uint64_t records,
+                         FollowStyle style) {
   int pipe_ends[2];
   if (::pipe2(pipe_ends, O_CLOEXEC) != 0) throw_errno("pipe2");
   const pid_t child = ::fork();
@@ -95,7 +102,8 @@ Follower Follower::start(const std::filesystem::path& path, std::uint64_t record
   ::close(pipe_ends[1]);
   Follower follower(child, pipe_ends[0]);
   char ready = 0;
-  if (::read(pipe_ends[0], &ready, 1) != 1 || ready != 'R') throw std::runtime_error("the follower could not start");
+  if (::read(pipe_ends[0], &ready, 1) != 1 || ready != 'R')
+    throw std::runtime_error("the follower could not start");
   return follower;
 }
 
@@ -134,7 +142,8 @@ std::string_view prefault_name(Prefault prefault) {
 
 void apply_prefault(const RecordProducer& producer, Prefault prefault) {
   const auto& file = producer.file();
-  if (prefault == Prefault::allocate && ::fallocate(file.fd(), 0, 0, static_cast<off_t>(file.size())) != 0)
+  if (prefault == Prefault::allocate &&
+      ::fallocate(file.fd(), 0, 0, static_cast<off_t>(file.size())) != 0)
     throw_errno("fallocate");
   auto* start = const_cast<std::byte*>(file.bytes().data());  // the producer's own writable mapping
   if (prefault == Prefault::populate && ::madvise(start, file.size(), MADV_POPULATE_WRITE) != 0)
@@ -146,7 +155,9 @@ double percentile(std::vector<double> values, double fraction) {
   std::sort(values.begin(), values.end());
   return values[static_cast<std::size_t>(fraction * static_cast<double>(values.size() - 1))];
 }
-double median(std::vector<double> values) { return percentile(std::move(values), 0.5); }
+double median(std::vector<double> values) {
+  return percentile(std::move(values), 0.5);
+}
 
 std::string min_median_max(std::vector<double> values, int decimals) {
   if (values.empty()) return "-";

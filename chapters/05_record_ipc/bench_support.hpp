@@ -39,7 +39,8 @@ struct FollowerReport {
 /// has mapped and checked the file (so its start-up is not timed).
 class Follower {
  public:
-  static Follower start(const std::filesystem::path& path, std::uint64_t records, FollowStyle style);
+  static Follower start(const std::filesystem::path& path, std::uint64_t records,
+                        FollowStyle style);
   /// Waits for the follower's end; throws unless it saw all records and the finish.
   FollowerReport finish();
   Follower(Follower&& other) noexcept;

@@ -14,11 +14,11 @@
 // the table shows min / median / max over R runs (default 3), and one
 // key=value line per case. Latency is ch05_record_latency's job: here the
 // follower is behind a saturating producer, so its lag measures the queue.
+#include <unistd.h>
 #include <array>
 #include <iostream>
 #include <string>
 #include <string_view>
-#include <unistd.h>
 #include <vector>
 
 #include "bench_support.hpp"
@@ -33,7 +33,11 @@ constexpr std::string_view usage =
     "  durability none, M (default 2000) for record and group, R interleaved runs\n"
     "  (default 3) in DIR (default .). --wake both: the old FUTEX_WAKE per record too.\n";
 
-struct Case { ch05::Durability durability; ch05::WakePolicy wake; std::vector<double> rates, wakes, cpu; };
+struct Case {
+  ch05::Durability durability;
+  ch05::WakePolicy wake;
+  std::vector<double> rates, wakes, cpu;
+};
 
 void run_once(Case& one, const std::filesystem::path& path, std::uint32_t records,
               ch05::bench::FollowStyle style, ch05::bench::Prefault prefault) {
@@ -61,7 +65,8 @@ void run_once(Case& one, const std::filesystem::path& path, std::uint32_t record
 
 int main(int argc, char** argv) {
   std::uint64_t records = 200'000, synced_records = 2000, runs = 3;
-  const char *directory = ".", *wake_text = "both", *style_text = "sleeping", *prefault_text = "none";
+  const char *directory = ".", *wake_text = "both", *style_text = "sleeping",
+             *prefault_text = "none";
   if (auto exit_status = mbe::parse_command_line(
           argc, argv, usage, {},
           {mbe::Option::number("--records", records, 1, 10'000'000),
@@ -74,18 +79,22 @@ int main(int argc, char** argv) {
   const auto style = ch05::bench::parse_follow_style(style_text);
   const auto prefault = ch05::bench::parse_prefault(prefault_text);
   if ((!wake && std::string_view(wake_text) != "both") || !style || !prefault) {
-    std::cerr << "ch05_record_bench: --wake takes sleepers, every or both; --follower sleeping, spinning or adaptive;"
-                 " --prefault none, populate or fallocate\n" << usage;
+    std::cerr << "ch05_record_bench: --wake takes sleepers, every or both; --follower sleeping, "
+                 "spinning or adaptive;"
+                 " --prefault none, populate or fallocate\n"
+              << usage;
     return 2;
   }
   std::vector<Case> cases;
-  for (const auto durability : {ch05::Durability::none, ch05::Durability::per_record, ch05::Durability::group})
+  for (const auto durability :
+       {ch05::Durability::none, ch05::Durability::per_record, ch05::Durability::group})
     for (const auto policy : {ch05::WakePolicy::sleepers_only, ch05::WakePolicy::every_record})
       if (!wake || *wake == policy) cases.push_back({durability, policy, {}, {}, {}});
   try {
     for (std::uint64_t run = 0; run < runs; ++run)
       for (auto& one : cases) {  // interleaved: every case once per run
-        const auto path = std::filesystem::path(directory) / ("ch05_bench." + std::to_string(::getpid()) + ".rec");
+        const auto path = std::filesystem::path(directory) /
+                          ("ch05_bench." + std::to_string(::getpid()) + ".rec");
         const auto count = one.durability == ch05::Durability::none ? records : synced_records;
         run_once(one, path, static_cast<std::uint32_t>(count), *style, *prefault);
       }
@@ -93,22 +102,27 @@ int main(int argc, char** argv) {
     std::cerr << "ch05_record_bench: " << error.what() << '\n';
     return 1;
   }
-  std::cout << "| durability | wake | records/s (min / median / max) | ns/record (median) | FUTEX_WAKE calls "
+  std::cout << "| durability | wake | records/s (min / median / max) | ns/record (median) | "
+               "FUTEX_WAKE calls "
                "(median) | follower CPU s (median) |\n|---|---|---|---|---|---|\n";
   for (const auto& one : cases)
-    std::cout << "| " << ch05::durability_name(one.durability) << " | " << ch05::wake_policy_name(one.wake)
-              << " | " << ch05::bench::min_median_max(one.rates) << " | "
-              << static_cast<std::uint64_t>(1e9 / ch05::bench::median(one.rates)) << " | "
-              << static_cast<std::uint64_t>(ch05::bench::median(one.wakes)) << " | " << ch05::bench::median(one.cpu)
-              << " |\n";
-  std::cout << '\n' << records << " records (none), " << synced_records << " (record, group) of 64 bytes per run, "
-            << runs << " runs; follower " << style_text << ", prefault " << prefault_text
-            << "; group commit = 64 records or 10 ms.\n";
+    std::cout << "| " << ch05::durability_name(one.durability) << " | "
+              << ch05::wake_policy_name(one.wake) << " | " << ch05::bench::min_median_max(one.rates)
+              << " | " << static_cast<std::uint64_t>(1e9 / ch05::bench::median(one.rates)) << " | "
+              << static_cast<std::uint64_t>(ch05::bench::median(one.wakes)) << " | "
+              << ch05::bench::median(one.cpu) << " |\n";
+  std::cout << '\n'
+            << records << " records (none), " << synced_records
+            << " (record, group) of 64 bytes per run, " << runs << " runs; follower " << style_text
+            << ", prefault " << prefault_text << "; group commit = 64 records or 10 ms.\n";
   for (const auto& one : cases) {
     const std::string name = std::string(ch05::durability_name(one.durability)) + "_" +
                              std::string(ch05::wake_policy_name(one.wake));
-    std::cout << name << "_records_per_s=" << static_cast<std::uint64_t>(ch05::bench::median(one.rates)) << ' '
-              << name << "_wake_calls=" << static_cast<std::uint64_t>(ch05::bench::median(one.wakes)) << '\n';
+    std::cout << name
+              << "_records_per_s=" << static_cast<std::uint64_t>(ch05::bench::median(one.rates))
+              << ' ' << name
+              << "_wake_calls=" << static_cast<std::uint64_t>(ch05::bench::median(one.wakes))
+              << '\n';
   }
   return 0;
 }

@@ -44,13 +44,16 @@ int main(int argc, char** argv) {
     return *exit_status;
 
   mbe::Failure failure;  // names the call that failed: open, fstat, mmap...
-  auto file = mbe::MappedFile::open(path, failure, follow ? mbe::Access::read_write : mbe::Access::read_only);
+  auto file = mbe::MappedFile::open(path, failure,
+                                    follow ? mbe::Access::read_write : mbe::Access::read_only);
   if (failure) {
     std::cerr << "ch05_record_consumer: " << path << ": " << failure.describe() << '\n';
     return 1;
   }
-  // A follower writes only the sleeper bit of the wake word, in the header's page: records are read-only.
-  if (const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); follow && file.size() > page &&
+  // A follower writes only the sleeper bit of the wake word, in the header's page: records are
+  // read-only.
+  if (const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+      follow && file.size() > page &&
       ::mprotect(file.bytes().data() + page, file.size() - page, PROT_READ) != 0)
     return mbe::report_errno("ch05_record_consumer: mprotect", errno);
   // Another process may shrink the file or rewrite its header at any moment:
@@ -65,7 +68,8 @@ int main(int argc, char** argv) {
     std::cerr << "ch05_record_consumer: " << path << ": " << why << '\n';
     return 1;
   }
-  auto& header = file.object<ch05::FileHeader>();  // only its counters are used (and the sleeper bit set)
+  auto& header =
+      file.object<ch05::FileHeader>();  // only its counters are used (and the sleeper bit set)
   // [trusted]
 
   // [consume]
@@ -96,7 +100,8 @@ int main(int argc, char** argv) {
       break;
     }
     std::cout.flush();  // what was read so far is out before the wait, which may be long
-    const auto result = ch05::wait_for_records(header, seen, std::chrono::milliseconds(idle_timeout_ms));
+    const auto result =
+        ch05::wait_for_records(header, seen, std::chrono::milliseconds(idle_timeout_ms));
     if (result == ch05::WaitResult::finished) {
       finished = true;
       break;
@@ -109,7 +114,7 @@ int main(int argc, char** argv) {
   }
   // [consume]
   // The summary a test reads: every record read was valid (else exit 1).
-  std::cout << "read=" << seen << " record_size=" << trusted.record_size << " all_valid=1 finished="
-            << (finished ? 1 : 0) << '\n';
+  std::cout << "read=" << seen << " record_size=" << trusted.record_size
+            << " all_valid=1 finished=" << (finished ? 1 : 0) << '\n';
   return 0;
 }

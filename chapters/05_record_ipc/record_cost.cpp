@@ -39,7 +39,8 @@ double ns_per(std::uint64_t count, Step&& step) {
 
 // Appends @p count records into a fresh file prepared by @p prefault; returns
 // {ns per append, prefault ns per record}.
-std::array<double, 2> appends(const std::filesystem::path& path, std::uint32_t count, ch05::bench::Prefault prefault) {
+std::array<double, 2> appends(const std::filesystem::path& path, std::uint32_t count,
+                              ch05::bench::Prefault prefault) {
   ch05::ProducerOptions options;
   options.capacity = count;
   options.durability = ch05::Durability::none;
@@ -48,7 +49,8 @@ std::array<double, 2> appends(const std::filesystem::path& path, std::uint32_t c
     const std::filesystem::path& path;
     ~RemoveWhenDone() { ::unlink(path.c_str()); }
   } remove_when_done{path};
-  const double prefault_ns = ns_per(1, [&](std::uint64_t) { ch05::bench::apply_prefault(producer, prefault); });
+  const double prefault_ns =
+      ns_per(1, [&](std::uint64_t) { ch05::bench::apply_prefault(producer, prefault); });
   return {ns_per(count, [&](std::uint64_t) { producer.append(); }), prefault_ns / count};
 }
 }  // namespace
@@ -58,17 +60,24 @@ int main(int argc, char** argv) {
   const char* directory = ".";
   if (auto exit_status = mbe::parse_command_line(
           argc, argv, usage, {},
-          {mbe::Option::number("--records", records, 1, 10'000'000), mbe::Option::number("--runs", runs, 1, 100),
-           mbe::Option::text("--dir", directory)}))
+          {mbe::Option::number("--records", records, 1, 10'000'000),
+           mbe::Option::number("--runs", runs, 1, 100), mbe::Option::text("--dir", directory)}))
     return *exit_status;
-  const std::array<std::string_view, 9> names{
-      "clock_read", "checksum_60_bytes", "fill_record", "release_store", "seq_cst_store_and_wake_word_load",
-      "append_fresh_file", "append_populated", "append_fallocated", "prefault_populate_per_record"};
+  const std::array<std::string_view, 9> names{"clock_read",
+                                              "checksum_60_bytes",
+                                              "fill_record",
+                                              "release_store",
+                                              "seq_cst_store_and_wake_word_load",
+                                              "append_fresh_file",
+                                              "append_populated",
+                                              "append_fallocated",
+                                              "prefault_populate_per_record"};
   std::array<std::vector<double>, names.size()> ns;
   alignas(64) std::array<std::byte, 64> slot{};
   ch05::FileHeader header{};
   std::uint64_t sink = 0;
-  const auto path = std::filesystem::path(directory) / ("ch05_cost." + std::to_string(::getpid()) + ".rec");
+  const auto path =
+      std::filesystem::path(directory) / ("ch05_cost." + std::to_string(::getpid()) + ".rec");
   const auto count = static_cast<std::uint32_t>(records);
   try {
     for (std::uint64_t run = 0; run < runs; ++run) {
@@ -79,11 +88,14 @@ int main(int argc, char** argv) {
       }));
       ns[2].push_back(ns_per(records, [&](std::uint64_t i) { ch05::fill_record(slot, i, i); }));
       ns[3].push_back(ns_per(records, [&](std::uint64_t i) {
-        std::atomic_ref(header.committed).store(static_cast<std::uint32_t>(i), std::memory_order_release);
+        std::atomic_ref(header.committed)
+            .store(static_cast<std::uint32_t>(i), std::memory_order_release);
       }));
       ns[4].push_back(ns_per(records, [&](std::uint64_t i) {
-        std::atomic_ref(header.committed).store(static_cast<std::uint32_t>(i), std::memory_order_seq_cst);
-        sink += ch05::wake_followers(header, ch05::WakePolicy::sleepers_only);  // nobody waits: no call
+        std::atomic_ref(header.committed)
+            .store(static_cast<std::uint32_t>(i), std::memory_order_seq_cst);
+        sink +=
+            ch05::wake_followers(header, ch05::WakePolicy::sleepers_only);  // nobody waits: no call
       }));
       ns[5].push_back(appends(path, count, ch05::bench::Prefault::none)[0]);
       const auto populated = appends(path, count, ch05::bench::Prefault::populate);
@@ -98,9 +110,11 @@ int main(int argc, char** argv) {
   std::cout << "| step | ns (min / median / max) |\n|---|---|\n";
   for (std::size_t i = 0; i < names.size(); ++i)
     std::cout << "| " << names[i] << " | " << ch05::bench::min_median_max(ns[i], 1) << " |\n";
-  std::cout << '\n' << records << " steps per run, " << runs << " runs, 64-byte records (checksum " << (sink & 1)
-            << " parity, printed so that no step is optimised away).\n";
+  std::cout << '\n'
+            << records << " steps per run, " << runs << " runs, 64-byte records (checksum "
+            << (sink & 1) << " parity, printed so that no step is optimised away).\n";
   for (std::size_t i = 0; i < names.size(); ++i)
-    std::cout << names[i] << "_ns=" << ch05::bench::median(ns[i]) << (i + 1 == names.size() ? '\n' : ' ');
+    std::cout << names[i] << "_ns=" << ch05::bench::median(ns[i])
+              << (i + 1 == names.size() ? '\n' : ' ');
   return 0;
 }

@@ -83,18 +83,19 @@ std::string read_header(std::span<const std::byte> file, FileHeader& header) {
               sizeof header);  // one copy: every check below and every later use
   if (header.magic != file_magic) return "not a record file (wrong magic number)";
   if (header.version != file_version)
-    return "unsupported version " + std::to_string(header.version) + " (this program reads version " +
-           std::to_string(file_version) + ")";
+    return "unsupported version " + std::to_string(header.version) +
+           " (this program reads version " + std::to_string(file_version) + ")";
   if (header.header_crc != header_checksum(header)) return "corrupt header (checksum mismatch)";
-  if (auto why = why_bad_record_size(header.record_size); !why.empty()) return "corrupt header: " + why;
+  if (auto why = why_bad_record_size(header.record_size); !why.empty())
+    return "corrupt header: " + why;
   if (header.capacity > max_capacity)
     return "corrupt header: capacity " + std::to_string(header.capacity) + " is over the limit";
   if (const auto needed = file_size_for(header.capacity, header.record_size); file.size() < needed)
     return "file is shorter than its header says: " + std::to_string(file.size()) + " bytes, " +
            std::to_string(header.capacity) + " records need " + std::to_string(needed);
   if (header.committed > header.capacity)
-    return "corrupt header: " + std::to_string(header.committed) + " records committed, but room for " +
-           std::to_string(header.capacity);
+    return "corrupt header: " + std::to_string(header.committed) +
+           " records committed, but room for " + std::to_string(header.capacity);
   return "";
 }
 
@@ -122,7 +123,8 @@ std::string why_bad_record(std::span<const std::byte> slot, std::uint64_t index)
   if (record.sequence != index)
     return name + ": holds sequence number " + std::to_string(record.sequence);
   if (record.payload_size != slot.size() - sizeof(RecordHeader))
-    return name + ": payload size " + std::to_string(record.payload_size) + " does not fit the record";
+    return name + ": payload size " + std::to_string(record.payload_size) +
+           " does not fit the record";
   return "";
 }
 
@@ -146,7 +148,7 @@ ScanReport scan_records(std::span<const std::byte> file, bool look_past_committe
   report.capacity = trusted.capacity;
   report.committed = load_committed(header);  // acquire: records below it are complete
   report.finished = load_finished(header);
-  if (report.committed > report.capacity) {   // changed since the check: not a producer of ours
+  if (report.committed > report.capacity) {  // changed since the check: not a producer of ours
     report.header_problem = "corrupt header: the counter passed the capacity";
     return report;
   }

@@ -97,24 +97,27 @@ bool payload_matches_pattern(std::span<const std::byte> slot, std::uint64_t inde
 /// below the value it returns is completely written.
 inline std::uint32_t load_committed(const FileHeader& header) {
   // atomic_ref needs a non-const object; a load never writes, so a read-only mapping is fine.
-  return std::atomic_ref(const_cast<std::uint32_t&>(header.committed)).load(std::memory_order_acquire);
+  return std::atomic_ref(const_cast<std::uint32_t&>(header.committed))
+      .load(std::memory_order_acquire);
 }
 inline bool load_finished(const FileHeader& header) {
-  return std::atomic_ref(const_cast<std::uint32_t&>(header.finished)).load(std::memory_order_acquire) != 0;
+  return std::atomic_ref(const_cast<std::uint32_t&>(header.finished))
+             .load(std::memory_order_acquire) != 0;
 }
 
 /// What a scan of a record file found.
 struct ScanReport {
-  std::string header_problem;          ///< "" when the header is valid; then nothing else is set
+  std::string header_problem;  ///< "" when the header is valid; then nothing else is set
   std::uint32_t record_size = 0;
   std::uint32_t capacity = 0;
-  std::uint32_t committed = 0;         ///< the header's counter
+  std::uint32_t committed = 0;  ///< the header's counter
   bool finished = false;
-  std::uint64_t valid = 0;             ///< committed records that passed, before the first bad one
-  std::string first_bad;               ///< "record 5: bad checksum", or "" when all passed
-  std::uint64_t unpublished_valid = 0; ///< valid records after the committed ones (not published)
-  bool torn_after = false;             ///< the slot after the last valid one was started, not finished
-  std::uint64_t pattern_mismatch = 0;  ///< valid records whose payload is not the producer's pattern
+  std::uint64_t valid = 0;              ///< committed records that passed, before the first bad one
+  std::string first_bad;                ///< "record 5: bad checksum", or "" when all passed
+  std::uint64_t unpublished_valid = 0;  ///< valid records after the committed ones (not published)
+  bool torn_after = false;  ///< the slot after the last valid one was started, not finished
+  std::uint64_t pattern_mismatch =
+      0;  ///< valid records whose payload is not the producer's pattern
 };
 
 /// The recovery scan: validates the header, then each committed record in

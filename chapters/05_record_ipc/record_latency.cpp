@@ -67,33 +67,41 @@ int main(int argc, char** argv) {
   const char* directory = ".";
   if (auto exit_status = mbe::parse_command_line(
           argc, argv, usage, {},
-          {mbe::Option::number("--rate", rate, 1, 10'000'000), mbe::Option::number("--records", records, 1, 10'000'000),
+          {mbe::Option::number("--rate", rate, 1, 10'000'000),
+           mbe::Option::number("--records", records, 1, 10'000'000),
            mbe::Option::number("--runs", runs, 1, 100), mbe::Option::text("--dir", directory)}))
     return *exit_status;
   std::vector<Case> cases;
-  for (const std::uint64_t one_rate : rate != 0 ? std::vector{rate} : std::vector<std::uint64_t>{10'000, 100'000})
-    for (const auto style : {FollowStyle::sleeping, FollowStyle::adaptive, FollowStyle::spinning}) cases.push_back({one_rate, style, {}, {}, {}, {}, {}});
+  for (const std::uint64_t one_rate :
+       rate != 0 ? std::vector{rate} : std::vector<std::uint64_t>{10'000, 100'000})
+    for (const auto style : {FollowStyle::sleeping, FollowStyle::adaptive, FollowStyle::spinning})
+      cases.push_back({one_rate, style, {}, {}, {}, {}, {}});
   try {
     for (std::uint64_t run = 0; run < runs; ++run)
       for (auto& one : cases)
-        run_once(one, std::filesystem::path(directory) / ("ch05_latency." + std::to_string(::getpid()) + ".rec"),
+        run_once(one,
+                 std::filesystem::path(directory) /
+                     ("ch05_latency." + std::to_string(::getpid()) + ".rec"),
                  static_cast<std::uint32_t>(records));
   } catch (const std::exception& error) {
     std::cerr << "ch05_record_latency: " << error.what() << '\n';
     return 1;
   }
   using ch05::bench::min_median_max;
-  std::cout << "| records/s | follower | p50 µs | p99 µs | max µs | follower CPU % | FUTEX_WAKE per record |\n"
+  std::cout << "| records/s | follower | p50 µs | p99 µs | max µs | follower CPU % | FUTEX_WAKE "
+               "per record |\n"
                "|---|---|---|---|---|---|---|\n";
   for (const auto& one : cases)
     std::cout << "| " << one.rate << " | " << ch05::bench::follow_style_name(one.style) << " | "
               << min_median_max(one.p50, 1) << " | " << min_median_max(one.p99, 1) << " | "
               << min_median_max(one.max, 0) << " | " << min_median_max(one.cpu_percent, 0) << " | "
               << min_median_max(one.wakes_per_record, 2) << " |\n";
-  std::cout << '\n' << records << " records of 64 bytes per run, " << runs
+  std::cout << '\n'
+            << records << " records of 64 bytes per run, " << runs
             << " runs, durability none; min / median / max over the runs.\n";
   for (const auto& one : cases) {
-    const std::string name = "rate" + std::to_string(one.rate) + "_" + std::string(ch05::bench::follow_style_name(one.style));
+    const std::string name = "rate" + std::to_string(one.rate) + "_" +
+                             std::string(ch05::bench::follow_style_name(one.style));
     std::cout << name << "_p50_us=" << ch05::bench::median(one.p50) << ' ' << name
               << "_cpu_percent=" << ch05::bench::median(one.cpu_percent) << '\n';
   }

@@ -33,12 +33,15 @@ constexpr std::string_view usage =
     "  each time the first n records are durable by the mode's rules.\n";
 
 // Unbuffered: an ACK printed before a SIGKILL has reached the reader.
-void print_ack(std::uint64_t count) { mbe::print_line("ACK " + std::to_string(count)); }
+void print_ack(std::uint64_t count) {
+  mbe::print_line("ACK " + std::to_string(count));
+}
 }  // namespace
 
 int main(int argc, char** argv) {
   const char* path = nullptr;
-  std::uint64_t records = 1000, record_size = 64, group_records = 64, group_ms = 10, interval_us = 0;
+  std::uint64_t records = 1000, record_size = 64, group_records = 64, group_ms = 10,
+                interval_us = 0;
   const char* durability_text = "group";
   bool acks = false;
   if (auto exit_status = mbe::parse_command_line(
@@ -53,8 +56,8 @@ int main(int argc, char** argv) {
     return *exit_status;
   const auto durability = ch05::parse_durability(durability_text);
   if (!durability) {
-    std::cerr << "ch05_record_producer: --durability takes none, record or group, not \"" << durability_text
-              << "\"\n";
+    std::cerr << "ch05_record_producer: --durability takes none, record or group, not \""
+              << durability_text << "\"\n";
     return 2;
   }
   if (auto why = ch05::why_bad_record_size(record_size); !why.empty()) {
@@ -77,7 +80,8 @@ int main(int argc, char** argv) {
     }
     producer.finish();
     std::cout << "produced=" << producer.published() << " record_size=" << record_size
-              << " durability=" << ch05::durability_name(*durability) << " msync_calls=" << producer.sync_calls()
+              << " durability=" << ch05::durability_name(*durability)
+              << " msync_calls=" << producer.sync_calls()
               << " futex_wake_calls=" << producer.wake_calls() << '\n';
   } catch (const std::exception& error) {
     std::cerr << "ch05_record_producer: " << error.what() << '\n';

@@ -28,7 +28,8 @@ constexpr std::string_view usage =
 
 int main(int argc, char** argv) {
   const char* path = nullptr;
-  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1})) return *exit_status;
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1}))
+    return *exit_status;
 
   mbe::Failure failure;  // names the call that failed: open, fstat, mmap...
   const auto file = mbe::MappedFile::open(path, failure, mbe::Access::read_only);
@@ -44,8 +45,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cout << "committed=" << report.committed << " valid=" << report.valid
-            << " unpublished_valid=" << report.unpublished_valid << " torn_after=" << report.torn_after
-            << " finished=" << report.finished << " pattern_mismatch=" << report.pattern_mismatch << '\n';
+            << " unpublished_valid=" << report.unpublished_valid
+            << " torn_after=" << report.torn_after << " finished=" << report.finished
+            << " pattern_mismatch=" << report.pattern_mismatch << '\n';
   if (!report.first_bad.empty()) {
     std::cout << "first bad committed record: " << report.first_bad << "; records " << report.valid
               << " and later cannot be trusted\n";

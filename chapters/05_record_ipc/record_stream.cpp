@@ -28,9 +28,12 @@ std::optional<Durability> parse_durability(std::string_view name) {
 
 std::string_view durability_name(Durability durability) {
   switch (durability) {
-    case Durability::none: return "none";
-    case Durability::per_record: return "record";
-    case Durability::group: return "group";
+    case Durability::none:
+      return "none";
+    case Durability::per_record:
+      return "record";
+    case Durability::group:
+      return "group";
   }
   return "?";
 }
@@ -38,20 +41,23 @@ std::string_view durability_name(Durability durability) {
 std::uint64_t monotonic_ns() noexcept {
   timespec now{};
   ::clock_gettime(CLOCK_MONOTONIC, &now);
-  return static_cast<std::uint64_t>(now.tv_sec) * 1'000'000'000U + static_cast<std::uint64_t>(now.tv_nsec);
+  return static_cast<std::uint64_t>(now.tv_sec) * 1'000'000'000U +
+         static_cast<std::uint64_t>(now.tv_nsec);
 }
 
 RecordProducer::RecordProducer(mbe::MappedFile file, ProducerOptions options)
     : file_(std::move(file)), options_(std::move(options)) {}
 
 RecordProducer RecordProducer::create(const std::filesystem::path& path, ProducerOptions options) {
-  if (auto why = why_bad_record_size(options.record_size); !why.empty()) throw std::invalid_argument(why);
+  if (auto why = why_bad_record_size(options.record_size); !why.empty())
+    throw std::invalid_argument(why);
   if (options.capacity == 0 || options.capacity > max_capacity)
     throw std::invalid_argument("capacity must be between 1 and " + std::to_string(max_capacity));
   // [create]
   auto temporary = path;
   temporary += ".creating";
-  auto file = mbe::MappedFile::create(temporary, file_size_for(options.capacity, options.record_size));
+  auto file =
+      mbe::MappedFile::create(temporary, file_size_for(options.capacity, options.record_size));
   try {
     file.object<FileHeader>() = make_header(options.capacity, options.record_size);
     file.sync_or_throw(0, sizeof(FileHeader));
@@ -80,22 +86,23 @@ void RecordProducer::append() {
   if (durability == Durability::per_record) sync_range(offset, options_.record_size);       // 2
   if (durability == Durability::group && acknowledged_ == published_)
     oldest_unsynced_ = std::chrono::steady_clock::now();  // the group's first record
-  publish(index + 1);                                                                        // 3
-  if (durability == Durability::per_record) sync_range(0, sizeof(FileHeader));               // 4
+  publish(index + 1);                                     // 3
+  if (durability == Durability::per_record) sync_range(0, sizeof(FileHeader));  // 4
   const bool group_due =
-      durability == Durability::group &&
-      (published_ - acknowledged_ >= options_.group_records ||
-       std::chrono::steady_clock::now() - oldest_unsynced_ >= std::chrono::milliseconds(options_.group_ms));
+      durability == Durability::group && (published_ - acknowledged_ >= options_.group_records ||
+                                          std::chrono::steady_clock::now() - oldest_unsynced_ >=
+                                              std::chrono::milliseconds(options_.group_ms));
   if (group_due) sync_pending();  // 4, for a group: its records, then the header
-  wake();                                                                                    // 5
-  if (durability != Durability::group) acknowledge(published_);                              // 6
+  wake();                         // 5
+  if (durability != Durability::group) acknowledge(published_);  // 6
 }
 
 void RecordProducer::publish(std::uint64_t count) {
   // Release: the record's bytes are visible before the count that covers them.
   // Sequentially consistent, too: wake()'s load of the wake word (its sleeper bit) cannot
   // move before this store (the producer's half of the handshake).
-  std::atomic_ref(header().committed).store(static_cast<std::uint32_t>(count), std::memory_order_seq_cst);
+  std::atomic_ref(header().committed)
+      .store(static_cast<std::uint32_t>(count), std::memory_order_seq_cst);
   published_ = count;
 }
 

@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <optional>
 
 #include "msync/mapped_file.hpp"
 #include "record_format.hpp"
@@ -26,11 +26,11 @@ std::optional<Durability> parse_durability(std::string_view name);
 std::string_view durability_name(Durability durability);
 
 struct ProducerOptions {
-  std::uint32_t capacity = 1000;         ///< record slots in the new file
-  std::uint32_t record_size = 64;        ///< bytes per record
+  std::uint32_t capacity = 1000;   ///< record slots in the new file
+  std::uint32_t record_size = 64;  ///< bytes per record
   Durability durability = Durability::group;
-  std::uint32_t group_records = 64;      ///< group commit: sync after this many records...
-  std::uint32_t group_ms = 10;           ///< ...or when the oldest unsynced record is this old
+  std::uint32_t group_records = 64;  ///< group commit: sync after this many records...
+  std::uint32_t group_ms = 10;       ///< ...or when the oldest unsynced record is this old
   WakePolicy wake = WakePolicy::sleepers_only;  ///< when to make the FUTEX_WAKE system call
   /// Called with the number of acknowledged records each time it grows.
   std::function<void(std::uint64_t)> on_acknowledged;
@@ -56,7 +56,9 @@ class RecordProducer {
   [[nodiscard]] std::uint64_t published() const noexcept { return published_; }
   [[nodiscard]] std::uint64_t acknowledged() const noexcept { return acknowledged_; }
   [[nodiscard]] std::uint64_t sync_calls() const noexcept { return sync_calls_; }
-  [[nodiscard]] std::uint64_t wake_calls() const noexcept { return wake_calls_; }  ///< FUTEX_WAKEs made
+  [[nodiscard]] std::uint64_t wake_calls() const noexcept {
+    return wake_calls_;
+  }  ///< FUTEX_WAKEs made
   [[nodiscard]] const mbe::MappedFile& file() const noexcept { return file_; }
 
  private:

@@ -2,8 +2,8 @@
 // "sleeper" bit (bit 0) beside a generation that each wake-up advances.
 //
 //   producer                                  follower
-//   committed = n        (seq_cst store)      word = wake_word | sleeper  (seq_cst CAS: "I will sleep")
-//   wake_word has the sleeper bit?            committed > seen?           (seq_cst load)
+//   committed = n        (seq_cst store)      word = wake_word | sleeper  (seq_cst CAS: "I will
+//   sleep") wake_word has the sleeper bit?            committed > seen?           (seq_cst load)
 //     (seq_cst load)                            no: FUTEX_WAIT(wake_word, word)
 //     yes: wake_word = next generation,
 //          bit clear; FUTEX_WAKE all
@@ -50,7 +50,8 @@ bool wake_followers(FileHeader& header, WakePolicy policy) {
   if (policy == WakePolicy::sleepers_only && (current & sleeper_bit) == 0)
     return false;  // nobody sleeps, nobody is about to: no system call
   // Next generation, bit clear: a follower between its check and FUTEX_WAIT returns at once.
-  while (!word.compare_exchange_weak(current, (current & ~sleeper_bit) + 2, std::memory_order_seq_cst)) {
+  while (!word.compare_exchange_weak(current, (current & ~sleeper_bit) + 2,
+                                     std::memory_order_seq_cst)) {
   }
   ::syscall(SYS_futex, &header.wake_word, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
   return true;
@@ -58,8 +59,8 @@ bool wake_followers(FileHeader& header, WakePolicy policy) {
 // [wake]
 
 // [wait]
-WaitResult wait_for_records(FileHeader& header, std::uint64_t seen, std::chrono::milliseconds timeout,
-                            std::chrono::microseconds spin) {
+WaitResult wait_for_records(FileHeader& header, std::uint64_t seen,
+                            std::chrono::milliseconds timeout, std::chrono::microseconds spin) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   const auto spin_until = std::chrono::steady_clock::now() + spin;
   const std::atomic_ref word(header.wake_word);
@@ -70,12 +71,13 @@ WaitResult wait_for_records(FileHeader& header, std::uint64_t seen, std::chrono:
     if (finished) return WaitResult::finished;
     const auto left = deadline - std::chrono::steady_clock::now();
     if (left <= std::chrono::nanoseconds::zero()) return WaitResult::timed_out;
-    if (std::chrono::steady_clock::now() < spin_until) continue;  // spinning: not announced, never woken
+    if (std::chrono::steady_clock::now() < spin_until)
+      continue;  // spinning: not announced, never woken
 
     std::uint32_t expected = word.load(std::memory_order_seq_cst);
     if ((expected & sleeper_bit) == 0 &&
         !word.compare_exchange_strong(expected, expected | sleeper_bit, std::memory_order_seq_cst))
-      continue;  // the word moved under us: look again
+      continue;               // the word moved under us: look again
     expected |= sleeper_bit;  // announced (by us or another follower) on this generation
     if (std::atomic_ref(header.finished).load(std::memory_order_seq_cst) == 0 &&
         std::atomic_ref(header.committed).load(std::memory_order_seq_cst) <= seen) {

@@ -15,7 +15,8 @@ namespace ch05 {
 /// When the producer makes the FUTEX_WAKE system call.
 enum class WakePolicy {
   sleepers_only,  ///< only when a follower has announced that it sleeps (the default)
-  every_record,   ///< after every publish, whether anyone sleeps or not (the old way, for comparison)
+  every_record,   ///< after every publish, whether anyone sleeps or not (the old way, for
+                  ///< comparison)
 };
 std::optional<WakePolicy> parse_wake_policy(std::string_view name);
 std::string_view wake_policy_name(WakePolicy policy);
@@ -35,7 +36,8 @@ enum class WaitResult { more_records, finished, timed_out };
 /// the header must be mapped writable (the records need not be). With @p spin
 /// it first re-reads the counter for up to that long: a record arriving
 /// within it costs neither side a system call.
-WaitResult wait_for_records(FileHeader& header, std::uint64_t seen, std::chrono::milliseconds timeout,
+WaitResult wait_for_records(FileHeader& header, std::uint64_t seen,
+                            std::chrono::milliseconds timeout,
                             std::chrono::microseconds spin = std::chrono::microseconds(0));
 
 }  // namespace ch05

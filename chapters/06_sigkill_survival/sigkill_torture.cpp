@@ -54,7 +54,8 @@ constexpr std::string_view usage =
 pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& output) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
   std::vector<char*> args;
   args.reserve(argv.size() + 1);
@@ -63,7 +64,8 @@ pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& o
   pid_t pid = 0;
   const int error = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (error != 0) mbe::throw_error("posix_spawn " + argv[0], std::error_code(error, std::generic_category()));
+  if (error != 0)
+    mbe::throw_error("posix_spawn " + argv[0], std::error_code(error, std::generic_category()));
   return pid;
 }
 
@@ -80,9 +82,11 @@ void wait_for_file(const std::filesystem::path& file, pid_t producer) {
   std::error_code ignored;
   auto still_running = [producer] {  // WNOWAIT: look, but leave it to be reaped later
     siginfo_t info{};
-    return ::waitid(P_PID, static_cast<id_t>(producer), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == 0;
+    return ::waitid(P_PID, static_cast<id_t>(producer), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+           info.si_pid == 0;
   };
-  while (!std::filesystem::exists(file, ignored) && std::chrono::steady_clock::now() < deadline && still_running())
+  while (!std::filesystem::exists(file, ignored) && std::chrono::steady_clock::now() < deadline &&
+         still_running())
     std::this_thread::sleep_for(std::chrono::microseconds(50));
 }
 
@@ -101,7 +105,8 @@ std::string contents_of(const std::filesystem::path& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::uint64_t kills = 100, max_delay_us = 3000, record_size = 16384, seed = std::random_device{}();
+  std::uint64_t kills = 100, max_delay_us = 3000, record_size = 16384,
+                seed = std::random_device{}();
   const char* directory = "/var/tmp";
   const char* bin = nullptr;
   if (auto exit_status = mbe::parse_command_line(
@@ -109,8 +114,8 @@ int main(int argc, char** argv) {
           {mbe::Option::number("--kills", kills, 1, 1'000'000),
            mbe::Option::number("--max-delay-us", max_delay_us, 0, 10'000'000),
            mbe::Option::number("--record-size", record_size, 32, 1U << 20),
-           mbe::Option::number("--seed", seed, 0, UINT64_MAX), mbe::Option::text("--dir", directory),
-           mbe::Option::text("--bin", bin)}))
+           mbe::Option::number("--seed", seed, 0, UINT64_MAX),
+           mbe::Option::text("--dir", directory), mbe::Option::text("--bin", bin)}))
     return *exit_status;
   // The producer's own rule, checked here: a size it refuses would make every
   // round a "no file" round, and the torture a pass that tested nothing.
@@ -125,7 +130,8 @@ int main(int argc, char** argv) {
   const auto producer = (bin_dir / "ch05_record_producer").string();
   const auto recover = (bin_dir / "ch05_record_recover").string();
 
-  std::uint64_t lost = 0, torn_accepted = 0, bad_committed = 0, torn_rejected = 0, acked_total = 0, no_file = 0;
+  std::uint64_t lost = 0, torn_accepted = 0, bad_committed = 0, torn_rejected = 0, acked_total = 0,
+                no_file = 0;
   std::mt19937_64 random(seed);
   std::uniform_int_distribution<std::uint64_t> delay_us(0, max_delay_us);
   std::filesystem::path scratch;
@@ -135,11 +141,13 @@ int main(int argc, char** argv) {
     scratch = pattern;
     // [round]
     for (std::uint64_t round = 0; round < kills; ++round) {
-      const auto file = scratch / "stream.rec", acks = scratch / "acks.txt", report = scratch / "recover.txt";
+      const auto file = scratch / "stream.rec", acks = scratch / "acks.txt",
+                 report = scratch / "recover.txt";
       mbe::remove_quietly(file);
       mbe::remove_quietly(scratch / "stream.rec.creating");  // left when a kill came mid-creation
       const pid_t pid = spawn({producer, file.string(), "--records", "100000", "--record-size",
-                               std::to_string(record_size), "--durability", "none", "--acks"}, acks);
+                               std::to_string(record_size), "--durability", "none", "--acks"},
+                              acks);
       // Most rounds kill while records are being written: wait for the file
       // first (starting the producer takes a few ms). Every tenth round kills
       // from the start instead, often in the middle of creating the file.
@@ -170,7 +178,8 @@ int main(int argc, char** argv) {
                                  " ended with " + how_it_ended(status) + ": " +
                                  contents_of(report));
       const auto recovered = ch06::parse_recovery(contents_of(report));
-      if (!recovered) throw std::runtime_error("unexpected recovery report: " + contents_of(report));
+      if (!recovered)
+        throw std::runtime_error("unexpected recovery report: " + contents_of(report));
       const auto verdict = ch06::judge_round(acknowledged, *recovered);
       lost += verdict.lost;
       torn_accepted += verdict.torn_accepted;
@@ -189,7 +198,7 @@ int main(int argc, char** argv) {
   std::error_code ignored;
   std::filesystem::remove_all(scratch, ignored);
   std::cout << "kills=" << kills << " lost=" << lost << " torn_accepted=" << torn_accepted
-            << " bad_committed=" << bad_committed << " torn_rejected=" << torn_rejected << " acked=" << acked_total
-            << " no_file=" << no_file << " seed=" << seed << '\n';
+            << " bad_committed=" << bad_committed << " torn_rejected=" << torn_rejected
+            << " acked=" << acked_total << " no_file=" << no_file << " seed=" << seed << '\n';
   return lost == 0 && torn_accepted == 0 && bad_committed == 0 ? 0 : 1;
 }

@@ -31,7 +31,8 @@ constexpr std::string_view usage =
 
 int main(int argc, char** argv) {
   const char* path = nullptr;
-  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1})) return *exit_status;
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1}))
+    return *exit_status;
 
   mbe::Failure failure;  // a FIFO, device or procfs file is refused, never waited on
   const int fd = mbe::open_regular_file(path, O_RDONLY, failure);
@@ -41,7 +42,8 @@ int main(int argc, char** argv) {
   const ssize_t got = ::pread(fd, &state, sizeof state, 0);
   if (got < 0) return mbe::report_errno("pread", errno);
   if (static_cast<std::size_t>(got) != sizeof state || state.magic != ch06::counter_magic) {
-    std::cerr << "ch06_state_verify: " << path << ": not a counter state file (" << got << " bytes)\n";
+    std::cerr << "ch06_state_verify: " << path << ": not a counter state file (" << got
+              << " bytes)\n";
     ::close(fd);
     return 1;
   }
@@ -50,7 +52,8 @@ int main(int argc, char** argv) {
   // [verify]
   ::close(fd);
   const bool consistent = ch06::is_consistent(state);
-  std::cout << "counter=" << state.counter << " total=" << state.total << (consistent ? " consistent" : " torn");
+  std::cout << "counter=" << state.counter << " total=" << state.total
+            << (consistent ? " consistent" : " torn");
   if (probe)
     std::cout << " dirty_pages=unknown (" << mbe::describe_error("cachestat", probe) << ")\n";
   else

@@ -27,7 +27,9 @@ constexpr std::string_view usage =
     "  never calling msync. --kill-self-after K: SIGKILL itself after update K.\n"
     "  --report: print \"stored n\" after each update.\n";
 
-void report(std::uint64_t counter) { mbe::print_line("stored " + std::to_string(counter)); }
+void report(std::uint64_t counter) {
+  mbe::print_line("stored " + std::to_string(counter));
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -51,7 +53,8 @@ int main(int argc, char** argv) {
       // emit each one here: a plain store could wait in a register, and a
       // store that never left the CPU survives nothing.
       std::atomic_ref(state.counter).store(n, std::memory_order_relaxed);
-      std::atomic_ref(state.total).store(state.total + n, std::memory_order_relaxed);  // a kill can land between
+      std::atomic_ref(state.total)
+          .store(state.total + n, std::memory_order_relaxed);  // a kill can land between
       if (print_reports) report(n);
       if (n == kill_self_after) ::kill(::getpid(), SIGKILL);  // nothing after this line runs
     }

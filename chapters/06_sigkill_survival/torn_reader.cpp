@@ -26,7 +26,8 @@ constexpr std::string_view usage =
 int main(int argc, char** argv) {
   const char* path = nullptr;
   const char* layout = "";
-  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1}, {mbe::Option::text("--layout", layout)}))
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1},
+                                                 {mbe::Option::text("--layout", layout)}))
     return *exit_status;
   const std::string_view chosen = layout;
   if (chosen != "naive" && chosen != "checked") {
@@ -41,7 +42,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   mbe::exit_when_shrunk(file, "ch06_torn_reader");  // truncated meanwhile: a message, not SIGBUS
-  const std::size_t needed = chosen == "naive" ? sizeof(ch06::NaiveState) : sizeof(ch06::CheckedState);
+  const std::size_t needed =
+      chosen == "naive" ? sizeof(ch06::NaiveState) : sizeof(ch06::CheckedState);
   if (file.size() != needed) {
     std::cerr << "ch06_torn_reader: " << path << ": " << file.size() << " bytes, a " << layout
               << " state has " << needed << '\n';
@@ -50,14 +52,15 @@ int main(int argc, char** argv) {
   const auto outcome = chosen == "naive" ? ch06::read_naive(file.object<ch06::NaiveState>())
                                          : ch06::read_checked(file.object<ch06::CheckedState>());
   if (outcome.detail == "wrong magic number") {
-    std::cerr << "ch06_torn_reader: " << path << ": not a " << layout << " state (wrong magic number)\n";
+    std::cerr << "ch06_torn_reader: " << path << ": not a " << layout
+              << " state (wrong magic number)\n";
     return 1;
   }
   if (!outcome.accepted) {
     std::cout << "rejected: " << outcome.detail << '\n';
     return 5;
   }
-  std::cout << "accepted generation " << outcome.generation << ": " << (outcome.torn ? "TORN" : "consistent")
-            << " (" << outcome.detail << ")\n";
+  std::cout << "accepted generation " << outcome.generation << ": "
+            << (outcome.torn ? "TORN" : "consistent") << " (" << outcome.detail << ")\n";
   return outcome.torn ? 4 : 0;
 }

@@ -32,7 +32,7 @@ void write_naive(NaiveState& state, std::uint64_t generation) {
 void write_checked(CheckedState& state, std::uint64_t generation) {
   Slot& slot = state.slots[generation % 2];  // the older slot: the newer one stays intact
   std::atomic_ref(slot.generation).store(0, std::memory_order_relaxed);  // uncommit it...
-  std::atomic_signal_fence(std::memory_order_release);                   // ...before any word changes
+  std::atomic_signal_fence(std::memory_order_release);  // ...before any word changes
   for (auto& word : slot.words) std::atomic_ref(word).store(generation, std::memory_order_relaxed);
   slot.crc = slot_checksum(generation, slot.words);
   std::atomic_ref(slot.generation).store(generation, std::memory_order_release);  // commit: last
@@ -57,7 +57,8 @@ ReadOutcome read_checked(const CheckedState& state) {
   }
   for (std::size_t index = 0; index < 2; ++index) {
     const Slot& slot = state.slots[index];
-    const auto generation = std::atomic_ref(const_cast<std::uint64_t&>(slot.generation)).load(std::memory_order_acquire);
+    const auto generation = std::atomic_ref(const_cast<std::uint64_t&>(slot.generation))
+                                .load(std::memory_order_acquire);
     std::string verdict;
     if (generation == 0)
       verdict = "not committed";
@@ -68,7 +69,8 @@ ReadOutcome read_checked(const CheckedState& state) {
     else
       verdict = "ok";
     outcome.detail += (index == 0 ? "" : "; ") + ("slot " + std::to_string(index) + ": ") +
-                      (generation != 0 ? "generation " + std::to_string(generation) + " " : "") + verdict;
+                      (generation != 0 ? "generation " + std::to_string(generation) + " " : "") +
+                      verdict;
     if (verdict == "ok" && generation > outcome.generation) {
       outcome.accepted = true;
       outcome.generation = generation;

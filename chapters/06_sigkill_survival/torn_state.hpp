@@ -20,24 +20,25 @@ inline constexpr std::size_t state_words = 8192;  // 64 KiB of payload
 
 // [layouts]
 struct NaiveState {
-  std::uint64_t magic;                // naive_magic
-  std::uint64_t generation;           // the update that wrote the words...
-  std::uint64_t words[state_words];   // ...each of which holds that generation
+  std::uint64_t magic;               // naive_magic
+  std::uint64_t generation;          // the update that wrote the words...
+  std::uint64_t words[state_words];  // ...each of which holds that generation
 };
 
 struct Slot {
-  std::uint64_t generation;           // commit marker: 0 while being written, set last
-  std::uint32_t crc;                  // CRC-32C of generation and words
+  std::uint64_t generation;  // commit marker: 0 while being written, set last
+  std::uint32_t crc;         // CRC-32C of generation and words
   std::uint32_t reserved;
   std::uint64_t words[state_words];
 };
 struct CheckedState {
-  std::uint64_t magic;                // checked_magic
+  std::uint64_t magic;  // checked_magic
   std::uint64_t reserved;
-  Slot slots[2];                      // generation g lives in slot g % 2
+  Slot slots[2];  // generation g lives in slot g % 2
 };
 // [layouts]
-static_assert(std::is_trivially_copyable_v<NaiveState> && std::is_trivially_copyable_v<CheckedState>);
+static_assert(std::is_trivially_copyable_v<NaiveState> &&
+              std::is_trivially_copyable_v<CheckedState>);
 inline constexpr std::uint64_t naive_magic = 0x3156'4941'4E42'4D4DULL;
 inline constexpr std::uint64_t checked_magic = 0x314B'4843'4542'4D4DULL;
 
@@ -46,10 +47,10 @@ void write_checked(CheckedState& state, std::uint64_t generation);
 
 /// What a reader made of the file after the writer died.
 struct ReadOutcome {
-  bool accepted = false;        ///< the reader returned a state
-  std::uint64_t generation = 0; ///< the generation it returned
-  bool torn = false;            ///< the returned words are not all of that generation
-  std::string detail;           ///< how it decided, for people
+  bool accepted = false;         ///< the reader returned a state
+  std::uint64_t generation = 0;  ///< the generation it returned
+  bool torn = false;             ///< the returned words are not all of that generation
+  std::string detail;            ///< how it decided, for people
 };
 ReadOutcome read_naive(const NaiveState& state);
 ReadOutcome read_checked(const CheckedState& state);

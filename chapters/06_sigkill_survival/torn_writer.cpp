@@ -26,7 +26,8 @@ int main(int argc, char** argv) {
   std::uint64_t generations = 0;
   if (auto exit_status = mbe::parse_command_line(
           argc, argv, usage, {&path, 1},
-          {mbe::Option::text("--layout", layout), mbe::Option::number("--generations", generations, 0, UINT64_MAX - 1)}))
+          {mbe::Option::text("--layout", layout),
+           mbe::Option::number("--generations", generations, 0, UINT64_MAX - 1)}))
     return *exit_status;
   const std::string_view chosen = layout;
   if (chosen != "naive" && chosen != "checked") {
@@ -39,12 +40,14 @@ int main(int argc, char** argv) {
       auto file = mbe::MappedFile::create(path, sizeof(ch06::NaiveState));
       auto& state = file.object<ch06::NaiveState>();
       state.magic = ch06::naive_magic;
-      for (std::uint64_t g = 1; generations == 0 || g <= generations; ++g) ch06::write_naive(state, g);
+      for (std::uint64_t g = 1; generations == 0 || g <= generations; ++g)
+        ch06::write_naive(state, g);
     } else {
       auto file = mbe::MappedFile::create(path, sizeof(ch06::CheckedState));
       auto& state = file.object<ch06::CheckedState>();
       state.magic = ch06::checked_magic;
-      for (std::uint64_t g = 1; generations == 0 || g <= generations; ++g) ch06::write_checked(state, g);
+      for (std::uint64_t g = 1; generations == 0 || g <= generations; ++g)
+        ch06::write_checked(state, g);
     }
   } catch (const std::exception& error) {
     std::cerr << "ch06_torn_writer: " << error.what() << '\n';

@@ -25,7 +25,8 @@ std::optional<RecoveredRecords> parse_recovery(std::string_view output) {
   const auto committed = field(line, "committed"), valid = field(line, "valid"),
              unpublished = field(line, "unpublished_valid"), torn = field(line, "torn_after"),
              finished = field(line, "finished"), mismatch = field(line, "pattern_mismatch");
-  if (!committed || !valid || !unpublished || !torn || !finished || !mismatch || *torn > 1 || *finished > 1)
+  if (!committed || !valid || !unpublished || !torn || !finished || !mismatch || *torn > 1 ||
+      *finished > 1)
     return std::nullopt;
   return RecoveredRecords{*committed, *valid, *unpublished, *mismatch, *torn == 1, *finished == 1};
 }
@@ -38,7 +39,8 @@ std::uint64_t last_count(std::string_view output, std::string_view prefix) {
     const auto line = output.substr(start, end - start);
     std::uint64_t value = 0;
     if (line.starts_with(prefix)) {
-      const auto [at, error] = std::from_chars(line.data() + prefix.size(), line.data() + line.size(), value);
+      const auto [at, error] =
+          std::from_chars(line.data() + prefix.size(), line.data() + line.size(), value);
       if (error == std::errc{} && at == line.data() + line.size() && value > last) last = value;
     }
     start = end + 1;

@@ -36,7 +36,8 @@ pid_t spawn_with_output(const std::vector<std::string>& argv, int output_fd) {
   pid_t pid = -1;
   const int error = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (error != 0) mbe::throw_error("posix_spawn " + argv[0], std::error_code(error, std::generic_category()));
+  if (error != 0)
+    mbe::throw_error("posix_spawn " + argv[0], std::error_code(error, std::generic_category()));
   return pid;
 }
 
@@ -79,13 +80,33 @@ int run_tool(const std::vector<std::string>& argv, const std::filesystem::path& 
   return WEXITSTATUS(status);
 }
 
-RunningGuest::RunningGuest(const Guest& guest, const Trial& trial, const Disk& disk) : trial_(trial) {
+RunningGuest::RunningGuest(const Guest& guest, const Trial& trial, const Disk& disk)
+    : trial_(trial) {
   std::vector<std::string> argv = {
-      find_tool("qemu-system-x86_64"), "-accel", "tcg", "-m", "256", "-smp", "1", "-nodefaults",
-      "-no-user-config", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
-      "-kernel", guest.kernel, "-initrd", trial.work / "initrd.cpio", "-append",
+      find_tool("qemu-system-x86_64"),
+      "-accel",
+      "tcg",
+      "-m",
+      "256",
+      "-smp",
+      "1",
+      "-nodefaults",
+      "-no-user-config",
+      "-display",
+      "none",
+      "-serial",
+      "stdio",
+      "-monitor",
+      "none",
+      "-no-reboot",
+      "-kernel",
+      guest.kernel,
+      "-initrd",
+      trial.work / "initrd.cpio",
+      "-append",
       "console=ttyS0 quiet panic=-1 mbe.mode=" + std::string(mode_name(trial.mode)) +
-          " mbe.records=" + std::to_string(trial.records) + " mbe.writeback=" + (trial.guest_writeback ? "on" : "off")};
+          " mbe.records=" + std::to_string(trial.records) +
+          " mbe.writeback=" + (trial.guest_writeback ? "on" : "off")};
   argv.insert(argv.end(), disk.drive_arguments.begin(), disk.drive_arguments.end());
   int console[2];
   if (::pipe2(console, O_CLOEXEC) != 0) mbe::throw_errno("pipe2");
@@ -117,15 +138,18 @@ void RunningGuest::wait_for_ack(std::uint64_t ack) {
   while (report_.acknowledged < ack && !report_.done) {
     const auto now = std::chrono::steady_clock::now();
     if (!report_.ready && now > started + trial_.boot_timeout)
-      throw LabUnavailable("the guest did not boot within " + std::to_string(trial_.boot_timeout.count()) +
+      throw LabUnavailable("the guest did not boot within " +
+                           std::to_string(trial_.boot_timeout.count()) +
                            " s (console: " + console_log + ")");
     if (now > ack_deadline)
-      throw mbe::Error("no ACK " + std::to_string(ack) + " and no DONE within 300 s (console: " + console_log + ")",
+      throw mbe::Error("no ACK " + std::to_string(ack) +
+                           " and no DONE within 300 s (console: " + console_log + ")",
                        std::make_error_code(std::errc::timed_out));
     if (!read_console(100))
       throw mbe::Error("qemu exited before the plug was pulled (console: " + console_log + ")",
                        std::make_error_code(std::errc::no_such_process));
-    if (!lab_error_.empty()) throw mbe::Error(lab_error_, std::make_error_code(std::errc::io_error));
+    if (!lab_error_.empty())
+      throw mbe::Error(lab_error_, std::make_error_code(std::errc::io_error));
   }
 }
 
@@ -157,16 +181,19 @@ void RunningGuest::take_lines() {
     std::string line = pending_.substr(0, end);
     pending_.erase(0, end + 1);
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line == "READY") report_.ready = true;
+    if (line == "READY")
+      report_.ready = true;
     else if (line.starts_with("GUEST ") && line.find("kernel=") != std::string::npos)
       report_.kernel = line.substr(line.find("kernel=") + 7);
-    else if (line.starts_with("LAB ERROR")) lab_error_ = line;
+    else if (line.starts_with("LAB ERROR"))
+      lab_error_ = line;
     // A garbled number is no ACK.
     else if (const auto n = line.starts_with("ACK ")
                                 ? mbe::parse_number(std::string_view(line).substr(4))
                                 : std::nullopt)
       report_.acknowledged = std::max(report_.acknowledged, *n);
-    else if (line == "DONE") report_.done = true;
+    else if (line == "DONE")
+      report_.done = true;
   }
 }
 

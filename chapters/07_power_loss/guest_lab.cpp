@@ -55,17 +55,20 @@ std::optional<PowerModel> parse_model(std::string_view name) noexcept {
 }
 
 Guest find_guest(const std::filesystem::path& directory) {
-  const Guest guest{directory / "vmlinuz", directory / "initramfs.cpio", directory / "modules.cpio"};
+  const Guest guest{directory / "vmlinuz", directory / "initramfs.cpio",
+                    directory / "modules.cpio"};
   std::error_code error;  // a path that cannot be checked counts as missing; no exception
   if (!std::filesystem::exists(guest.initramfs, error))
     throw LabUnavailable("no " + guest.initramfs.string() +
                          " (CMake builds it when busybox-static and cpio are installed)");
-  if (!std::filesystem::exists(guest.kernel, error) || !std::filesystem::exists(guest.modules, error))
+  if (!std::filesystem::exists(guest.kernel, error) ||
+      !std::filesystem::exists(guest.modules, error))
     throw LabUnavailable("no guest kernel in " + directory.string() +
                          " (fetch it: cmake --build <build dir> --target ch07_guest_kernel)");
   for (const char* tool : {"qemu-system-x86_64", "mkfs.ext4", "e2fsck", "debugfs"})
     if (find_tool(tool).empty())
-      throw LabUnavailable(std::string(tool) + " is not installed (apt-get install qemu-system-x86 e2fsprogs)");
+      throw LabUnavailable(std::string(tool) +
+                           " is not installed (apt-get install qemu-system-x86 e2fsprogs)");
   return guest;
 }
 
@@ -79,20 +82,23 @@ Disk make_disk(const Guest& guest, const Trial& trial) {
   disk.image = work / "disk.img";
   const auto tool_output = work / "tool-output.txt";
   // [disk]
-  if (run_tool({find_tool("mkfs.ext4"), "-q", "-F", "-E", "lazy_itable_init=0,lazy_journal_init=0,nodiscard",
-                disk.image, "32M"}, tool_output) != 0)
+  if (run_tool({find_tool("mkfs.ext4"), "-q", "-F", "-E",
+                "lazy_itable_init=0,lazy_journal_init=0,nodiscard", disk.image, "32M"},
+               tool_output) != 0)
     trial_failed("mkfs.ext4 failed: " + read_all(tool_output));
   concatenate({guest.initramfs, guest.modules}, work / "initrd.cpio");
-  disk.drive_arguments = {"-drive", "file=" + disk.image.string() + ",format=raw,if=virtio,cache=writeback"};
+  disk.drive_arguments = {"-drive",
+                          "file=" + disk.image.string() + ",format=raw,if=virtio,cache=writeback"};
   if (trial.model == PowerModel::volatile_cache) {
     disk.before = work / "disk-before.img";
     disk.write_log = work / "writes.log";
     copy_image(disk.image, disk.before);
     std::ofstream{disk.write_log};  // qemu's file driver opens, it does not create
-    disk.drive_arguments = {"-blockdev", "driver=blklogwrites,node-name=lab,file.driver=file,file.filename=" +
-                                             disk.image.string() + ",log.driver=file,log.filename=" +
-                                             disk.write_log.string(),
-                            "-device", "virtio-blk-pci,drive=lab"};
+    disk.drive_arguments = {
+        "-blockdev",
+        "driver=blklogwrites,node-name=lab,file.driver=file,file.filename=" + disk.image.string() +
+            ",log.driver=file,log.filename=" + disk.write_log.string(),
+        "-device", "virtio-blk-pci,drive=lab"};
   }
   // [disk]
   return disk;
@@ -113,17 +119,21 @@ TrialResult recover(const Trial& trial, const Disk& disk, const ConsoleReport& c
   }
   // What the next boot would do first: replay the filesystem's journal.
   if (run_tool({find_tool("e2fsck"), "-E", "journal_only", "-y", recovered}, tool_output) > 1)
-    trial_failed("e2fsck -E journal_only failed: " + read_all(tool_output));  // 1: the journal was replayed
-  result.filesystem_clean = run_tool({find_tool("e2fsck"), "-f", "-n", recovered}, work / "fsck.txt") == 0;
+    trial_failed("e2fsck -E journal_only failed: " +
+                 read_all(tool_output));  // 1: the journal was replayed
+  result.filesystem_clean =
+      run_tool({find_tool("e2fsck"), "-f", "-n", recovered}, work / "fsck.txt") == 0;
   const auto records = work / "records.recovered";
-  if (run_tool({find_tool("debugfs"), "-R", "dump " + std::string(records_in_guest) + " " + records.string(),
-                recovered}, tool_output) != 0)  // 0 also when the file is not there
+  if (run_tool({find_tool("debugfs"), "-R",
+                "dump " + std::string(records_in_guest) + " " + records.string(), recovered},
+               tool_output) != 0)  // 0 also when the file is not there
     trial_failed("debugfs failed: " + read_all(tool_output));
   // [recover]
   std::error_code missing;
   result.record_file_found = std::filesystem::exists(records, missing);
   const std::string bytes = result.record_file_found ? read_all(records) : std::string();
-  result.survivors = count_survivors(std::as_bytes(std::span(bytes.data(), bytes.size())), console.acknowledged);
+  result.survivors =
+      count_survivors(std::as_bytes(std::span(bytes.data(), bytes.size())), console.acknowledged);
   return result;
 }
 
@@ -136,10 +146,12 @@ TrialResult run_trial(const Guest& guest, const Trial& trial) {
   return recover(trial, disk, running.after_the_plug());
 }
 
-std::filesystem::path work_directory(const char* given, const char* prefix, std::filesystem::path& created) {
+std::filesystem::path work_directory(const char* given, const char* prefix,
+                                     std::filesystem::path& created) {
   if (given) return given;
   const char* tmpdir = std::getenv("TMPDIR");
-  std::string pattern = std::string(tmpdir && *tmpdir ? tmpdir : "/var/tmp") + "/" + prefix + ".XXXXXX";
+  std::string pattern =
+      std::string(tmpdir && *tmpdir ? tmpdir : "/var/tmp") + "/" + prefix + ".XXXXXX";
   if (!::mkdtemp(pattern.data())) mbe::throw_errno("mkdtemp " + pattern);
   created = pattern;
   return created;
@@ -149,12 +161,14 @@ std::string summary_line(const Trial& trial, const TrialResult& result) {
   const auto& s = result.survivors;
   std::ostringstream line;
   line << "mode=" << mode_name(trial.mode) << " model=" << model_name(trial.model)
-       << " acknowledged=" << s.acknowledged << " survived=" << s.survived << " lost=" << s.acknowledged - s.survived
-       << " first_lost=" << s.first_lost << " unacknowledged=" << s.unacknowledged
+       << " acknowledged=" << s.acknowledged << " survived=" << s.survived
+       << " lost=" << s.acknowledged - s.survived << " first_lost=" << s.first_lost
+       << " unacknowledged=" << s.unacknowledged
        << " filesystem_clean=" << (result.filesystem_clean ? "yes" : "no")
        << " record_file=" << (result.record_file_found ? "found" : "gone");
   if (trial.model == PowerModel::volatile_cache)
-    line << " flushes=" << result.replay.flushes << " writes_replayed=" << result.replay.writes_replayed
+    line << " flushes=" << result.replay.flushes
+         << " writes_replayed=" << result.replay.writes_replayed
          << " writes_dropped=" << result.replay.writes_dropped;
   return line.str();
 }

@@ -51,19 +51,19 @@ Guest find_guest(const std::filesystem::path& directory);
 struct Trial {
   WriterMode mode = WriterMode::ms_sync;
   PowerModel model = PowerModel::kill_qemu;
-  std::uint64_t records = 256;                      ///< records the writer stores at most
-  std::uint64_t pull_after_ack = 1;                 ///< pull once "ACK n" with n >= this is seen...
-  std::chrono::microseconds pull_delay{0};          ///< ...and this much later
-  bool guest_writeback = false;                     ///< leave the guest's writeback timers on
-  std::chrono::seconds boot_timeout{90};            ///< no READY by then: the lab is unavailable
-  std::filesystem::path work;                       ///< an empty directory of the caller's
+  std::uint64_t records = 256;              ///< records the writer stores at most
+  std::uint64_t pull_after_ack = 1;         ///< pull once "ACK n" with n >= this is seen...
+  std::chrono::microseconds pull_delay{0};  ///< ...and this much later
+  bool guest_writeback = false;             ///< leave the guest's writeback timers on
+  std::chrono::seconds boot_timeout{90};    ///< no READY by then: the lab is unavailable
+  std::filesystem::path work;               ///< an empty directory of the caller's
 };
 
 /// The guest's disk, made fresh for one trial.
 struct Disk {
-  std::filesystem::path image;               ///< the ext4 image the guest mounts
-  std::filesystem::path before;              ///< volatile_cache: the image as it was before the boot
-  std::filesystem::path write_log;           ///< volatile_cache: qemu's log of every write and flush
+  std::filesystem::path image;      ///< the ext4 image the guest mounts
+  std::filesystem::path before;     ///< volatile_cache: the image as it was before the boot
+  std::filesystem::path write_log;  ///< volatile_cache: qemu's log of every write and flush
   std::vector<std::string> drive_arguments;  ///< qemu's options for this disk
 };
 
@@ -81,11 +81,11 @@ struct ConsoleReport {
 
 /// What one plug pull showed.
 struct TrialResult {
-  Survivors survivors;                  ///< acknowledged records and what became of them
-  bool record_file_found = false;       ///< the writer's file exists on the recovered disk
-  bool filesystem_clean = false;        ///< e2fsck -fn found nothing after journal recovery
-  ReplaySummary replay;                 ///< volatile_cache only: what the replay kept
-  std::string kernel;                   ///< the guest's kernel release
+  Survivors survivors;             ///< acknowledged records and what became of them
+  bool record_file_found = false;  ///< the writer's file exists on the recovered disk
+  bool filesystem_clean = false;   ///< e2fsck -fn found nothing after journal recovery
+  ReplaySummary replay;            ///< volatile_cache only: what the replay kept
+  std::string kernel;              ///< the guest's kernel release
 };
 
 /// Reads @p disk back after the plug was pulled, as the next boot would see it
@@ -99,7 +99,8 @@ TrialResult run_trial(const Guest& guest, const Trial& trial);
 
 /// @p given if set; else a new directory `<$TMPDIR or /var/tmp>/<prefix>.XXXXXX`,
 /// which @p created names (for the caller to remove). @throws mbe::Error.
-std::filesystem::path work_directory(const char* given, const char* prefix, std::filesystem::path& created);
+std::filesystem::path work_directory(const char* given, const char* prefix,
+                                     std::filesystem::path& created);
 
 /// One key=value line: mode, model, acknowledged, survived, lost, first_lost,
 /// unacknowledged, filesystem_clean, record_file, and for volatile_cache the

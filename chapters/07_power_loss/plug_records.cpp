@@ -18,19 +18,26 @@ std::uint32_t checksum_of(const PlugRecord& record) noexcept {
 
 namespace {
 
-constexpr WriterMode all_modes[] = {WriterMode::none,  WriterMode::ms_async,        WriterMode::ms_sync,
-                                    WriterMode::fsync, WriterMode::sync_file_range, WriterMode::unmount};
+constexpr WriterMode all_modes[] = {
+    WriterMode::none,  WriterMode::ms_async,        WriterMode::ms_sync,
+    WriterMode::fsync, WriterMode::sync_file_range, WriterMode::unmount};
 
 }  // namespace
 
 std::string_view mode_name(WriterMode mode) noexcept {
   switch (mode) {
-    case WriterMode::none: return "none";
-    case WriterMode::ms_async: return "ms_async";
-    case WriterMode::ms_sync: return "ms_sync";
-    case WriterMode::fsync: return "fsync";
-    case WriterMode::sync_file_range: return "sync_file_range";
-    case WriterMode::unmount: return "unmount";
+    case WriterMode::none:
+      return "none";
+    case WriterMode::ms_async:
+      return "ms_async";
+    case WriterMode::ms_sync:
+      return "ms_sync";
+    case WriterMode::fsync:
+      return "fsync";
+    case WriterMode::sync_file_range:
+      return "sync_file_range";
+    case WriterMode::unmount:
+      return "unmount";
   }
   return "unknown";
 }

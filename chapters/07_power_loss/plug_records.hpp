@@ -14,10 +14,10 @@ namespace ch07 {
 
 // [record]
 struct PlugRecord {
-  std::uint32_t marker;        // record_marker: the slot was written
-  std::uint32_t checksum;      // CRC-32C of every byte after this field
-  std::uint64_t sequence;      // n, counting from 1
-  std::uint64_t payload[6];    // derived from n: a torn or misplaced record fails the check
+  std::uint32_t marker;      // record_marker: the slot was written
+  std::uint32_t checksum;    // CRC-32C of every byte after this field
+  std::uint64_t sequence;    // n, counting from 1
+  std::uint64_t payload[6];  // derived from n: a torn or misplaced record fails the check
 };
 inline constexpr std::uint32_t record_marker = 0x47554C50;  // "PLUG" in the file
 // [record]
@@ -38,7 +38,8 @@ std::string_view mode_name(WriterMode mode) noexcept;
 /// The mode named @p name, or nullopt for a name that is none of them.
 std::optional<WriterMode> parse_mode(std::string_view name) noexcept;
 /// Every name, for a usage message: "none, ms_async, ms_sync, fsync, sync_file_range, unmount".
-inline constexpr std::string_view mode_names = "none, ms_async, ms_sync, fsync, sync_file_range, unmount";
+inline constexpr std::string_view mode_names =
+    "none, ms_async, ms_sync, fsync, sync_file_range, unmount";
 
 /// The record with sequence number @p sequence (>= 1), checksum included.
 PlugRecord make_record(std::uint64_t sequence) noexcept;

@@ -8,9 +8,9 @@
 // a random 0-20 ms more, so that the power goes in every phase of a record:
 // while it is stored, while msync writes it, while the disk flushes. One
 // key=value line per pull (ch07::summary_line), then a summary line
-// (pulls= total_acknowledged= total_lost= unclean_filesystems=). Exit status 0 when no acknowledged record was
-// lost and every recovered filesystem was clean, 1 otherwise, 77 when the lab
-// is not available here, 2 for bad arguments.
+// (pulls= total_acknowledged= total_lost= unclean_filesystems=). Exit status 0 when no acknowledged
+// record was lost and every recovered filesystem was clean, 1 otherwise, 77 when the lab is not
+// available here, 2 for bad arguments.
 #include <cstdio>
 #include <random>
 
@@ -35,14 +35,17 @@ int main(int argc, char** argv) {
   // output: 0644 at most, even under umask 0.
   mbe::report_file_size_limit_as_error();
   mbe::never_create_group_or_world_writable();
-  const char *mode = "ms_sync", *model_text = "both", *guest_dir = MBE_CH07_GUEST_DIR, *work_dir = nullptr;
+  const char *mode = "ms_sync", *model_text = "both", *guest_dir = MBE_CH07_GUEST_DIR,
+             *work_dir = nullptr;
   std::uint64_t pulls = 20, records = 256, seed = std::random_device{}();
   std::span<const char*> no_operands;
-  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, no_operands,
+  if (auto exit_status = mbe::parse_command_line(
+          argc, argv, usage, no_operands,
           {mbe::Option::number("--pulls", pulls, 1, 10'000), mbe::Option::text("--mode", mode),
-           mbe::Option::text("--model", model_text), mbe::Option::number("--records", records, 1, 65536),
-           mbe::Option::number("--seed", seed, 0, UINT64_MAX), mbe::Option::text("--guest", guest_dir),
-           mbe::Option::text("--work", work_dir)}))
+           mbe::Option::text("--model", model_text),
+           mbe::Option::number("--records", records, 1, 65536),
+           mbe::Option::number("--seed", seed, 0, UINT64_MAX),
+           mbe::Option::text("--guest", guest_dir), mbe::Option::text("--work", work_dir)}))
     return *exit_status;
   const std::string_view model_choice = model_text;
   const auto writer_mode = ch07::parse_mode(mode);
@@ -63,17 +66,21 @@ int main(int argc, char** argv) {
     for (pull = 1; pull <= pulls; ++pull) {
       ch07::Trial trial;
       trial.mode = *writer_mode;
-      trial.model = model_choice == "both" ? (pull % 2 ? ch07::PowerModel::kill_qemu : ch07::PowerModel::volatile_cache)
+      trial.model = model_choice == "both" ? (pull % 2 ? ch07::PowerModel::kill_qemu
+                                                       : ch07::PowerModel::volatile_cache)
                                            : *ch07::parse_model(model_choice);
       trial.records = records;
       trial.pull_after_ack = std::uniform_int_distribution<std::uint64_t>(1, records)(random);
-      trial.pull_delay = std::chrono::microseconds(std::uniform_int_distribution<int>(0, 20'000)(random));
+      trial.pull_delay =
+          std::chrono::microseconds(std::uniform_int_distribution<int>(0, 20'000)(random));
       trial.work = work / ("pull-" + std::to_string(pull));
       std::filesystem::create_directories(trial.work);
       const auto result = ch07::run_trial(guest, trial);
-      std::printf("pull=%llu pull_after_ack=%llu pull_delay_us=%lld %s\n", static_cast<unsigned long long>(pull),
+      std::printf("pull=%llu pull_after_ack=%llu pull_delay_us=%lld %s\n",
+                  static_cast<unsigned long long>(pull),
                   static_cast<unsigned long long>(trial.pull_after_ack),
-                  static_cast<long long>(trial.pull_delay.count()), ch07::summary_line(trial, result).c_str());
+                  static_cast<long long>(trial.pull_delay.count()),
+                  ch07::summary_line(trial, result).c_str());
       std::fflush(stdout);
       acknowledged += result.survivors.acknowledged;
       lost += result.survivors.acknowledged - result.survivors.survived;
@@ -88,8 +95,8 @@ int main(int argc, char** argv) {
     // after it ran: the run failed, it is no skip.
     return pull <= 1 ? 77 : 1;
   } catch (const std::exception& error) {  // mbe::Error, or create_directories' filesystem_error
-    std::fprintf(stderr, "ch07_plug_torture: pull %llu failed: %s\n", static_cast<unsigned long long>(pull),
-                 error.what());
+    std::fprintf(stderr, "ch07_plug_torture: pull %llu failed: %s\n",
+                 static_cast<unsigned long long>(pull), error.what());
     return 1;
   }
   std::printf("pulls=%llu total_acknowledged=%llu total_lost=%llu unclean_filesystems=%llu\n",

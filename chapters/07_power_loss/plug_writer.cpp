@@ -78,8 +78,10 @@ int main(int argc, char** argv) {
   const char* mode_text = nullptr;
   std::uint64_t records = 1024;
   const char* operands[1] = {};
-  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, operands,
-          {mbe::Option::text("--mode", mode_text), mbe::Option::number("--records", records, 1, 1 << 20)}))
+  if (auto exit_status =
+          mbe::parse_command_line(argc, argv, usage, operands,
+                                  {mbe::Option::text("--mode", mode_text),
+                                   mbe::Option::number("--records", records, 1, 1 << 20)}))
     return *exit_status;
   const auto mode = ch07::parse_mode(mode_text ? mode_text : "");
   if (!mode) {
@@ -116,8 +118,10 @@ int main(int argc, char** argv) {
         break;
       case ch07::WriterMode::sync_file_range: {
         const auto pages = mbe::page_rounded(offset, record_size, mbe::page_size());
-        if (::sync_file_range(file.fd(), static_cast<off_t>(pages.offset), static_cast<off_t>(pages.length),
-                              SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) != 0)
+        if (::sync_file_range(
+                file.fd(), static_cast<off_t>(pages.offset), static_cast<off_t>(pages.length),
+                SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) !=
+            0)
           return mbe::report_errno("sync_file_range", errno);
         break;
       }

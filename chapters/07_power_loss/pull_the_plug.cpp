@@ -60,23 +60,27 @@ int main(int argc, char** argv) {
   // output: 0644 at most, even under umask 0.
   mbe::report_file_size_limit_as_error();
   mbe::never_create_group_or_world_writable();
-  const char *mode = nullptr, *model_text = "kill", *guest_dir = MBE_CH07_GUEST_DIR, *work_dir = nullptr;
-  std::uint64_t records = 256, pull_after_ack = unset, pull_delay_us = unset, seed = std::random_device{}();
+  const char *mode = nullptr, *model_text = "kill", *guest_dir = MBE_CH07_GUEST_DIR,
+             *work_dir = nullptr;
+  std::uint64_t records = 256, pull_after_ack = unset, pull_delay_us = unset,
+                seed = std::random_device{}();
   bool guest_writeback = false;
   std::span<const char*> no_operands;
-  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, no_operands,
+  if (auto exit_status = mbe::parse_command_line(
+          argc, argv, usage, no_operands,
           {mbe::Option::text("--mode", mode), mbe::Option::text("--model", model_text),
            mbe::Option::number("--records", records, 1, 65536),
            mbe::Option::number("--pull-after-ack", pull_after_ack, 1, 65536),
            mbe::Option::number("--pull-delay-us", pull_delay_us, 0, 120'000'000),
            mbe::Option::toggle("--guest-writeback", guest_writeback),
-           mbe::Option::number("--seed", seed, 0, UINT64_MAX - 1), mbe::Option::text("--guest", guest_dir),
-           mbe::Option::text("--work", work_dir)}))
+           mbe::Option::number("--seed", seed, 0, UINT64_MAX - 1),
+           mbe::Option::text("--guest", guest_dir), mbe::Option::text("--work", work_dir)}))
     return *exit_status;
   const auto model = ch07::parse_model(model_text);
   const auto writer_mode = ch07::parse_mode(mode ? mode : "");
   if (!writer_mode || !model) {
-    std::fprintf(stderr, "ch07_pull_the_plug: %s\n%.*s", !writer_mode ? "--mode is missing or unknown" : "unknown --model",
+    std::fprintf(stderr, "ch07_pull_the_plug: %s\n%.*s",
+                 !writer_mode ? "--mode is missing or unknown" : "unknown --model",
                  static_cast<int>(usage.size()), usage.data());
     return 2;
   }
@@ -86,25 +90,30 @@ int main(int argc, char** argv) {
   trial.model = *model;
   trial.records = records;
   trial.guest_writeback = guest_writeback;
-  trial.pull_after_ack = pull_after_ack != unset ? pull_after_ack : std::uniform_int_distribution<std::uint64_t>(1, records)(random);
+  trial.pull_after_ack = pull_after_ack != unset
+                             ? pull_after_ack
+                             : std::uniform_int_distribution<std::uint64_t>(1, records)(random);
   trial.pull_delay = std::chrono::microseconds(
-      pull_delay_us != unset ? pull_delay_us : std::uniform_int_distribution<std::uint64_t>(0, 20'000)(random));
+      pull_delay_us != unset ? pull_delay_us
+                             : std::uniform_int_distribution<std::uint64_t>(0, 20'000)(random));
   std::filesystem::path temporary;
   try {
     const ch07::Guest guest = ch07::find_guest(guest_dir);
     trial.work = ch07::work_directory(work_dir, "ch07_plug", temporary);
-    std::printf("seed=%llu pull_after_ack=%llu pull_delay_us=%lld work=%s\n", static_cast<unsigned long long>(seed),
-                static_cast<unsigned long long>(trial.pull_after_ack), static_cast<long long>(trial.pull_delay.count()),
-                trial.work.c_str());
+    std::printf("seed=%llu pull_after_ack=%llu pull_delay_us=%lld work=%s\n",
+                static_cast<unsigned long long>(seed),
+                static_cast<unsigned long long>(trial.pull_after_ack),
+                static_cast<long long>(trial.pull_delay.count()), trial.work.c_str());
     std::fflush(stdout);
     // [pull]
     const ch07::Disk disk = ch07::make_disk(guest, trial);  // a fresh ext4 image
-    ch07::RunningGuest running(guest, trial, disk);         // qemu boots; the writer stores and syncs
-    running.wait_for_ack(trial.pull_after_ack);             // a complete "ACK n" line, n >= N
+    ch07::RunningGuest running(guest, trial, disk);  // qemu boots; the writer stores and syncs
+    running.wait_for_ack(trial.pull_after_ack);      // a complete "ACK n" line, n >= N
     std::this_thread::sleep_for(trial.pull_delay);
-    ::kill(running.qemu(), SIGKILL);                        // the plug
+    ::kill(running.qemu(), SIGKILL);  // the plug
     const ch07::ConsoleReport console = running.after_the_plug();
-    const ch07::TrialResult result = ch07::recover(trial, disk, console);  // as the next boot sees it
+    const ch07::TrialResult result =
+        ch07::recover(trial, disk, console);  // as the next boot sees it
     // [pull]
     std::printf("%s\n", ch07::summary_line(trial, result).c_str());
   } catch (const ch07::LabUnavailable& unavailable) {

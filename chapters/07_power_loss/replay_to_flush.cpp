@@ -34,8 +34,7 @@ constexpr std::string_view usage =
 int main(int argc, char** argv) {
   mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char* operands[2] = {};
-  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, operands))
-    return *exit_status;
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, operands)) return *exit_status;
 
   // [replay]
   ch07::ReplaySummary summary;
@@ -49,7 +48,8 @@ int main(int argc, char** argv) {
   // Replayed: the writes before the last flush, or FUA; dropped: those after
   // it, lost with the volatile cache.
   std::printf("entries=%llu flushes=%llu writes_replayed=%llu writes_dropped=%llu\n",
-              static_cast<unsigned long long>(summary.entries), static_cast<unsigned long long>(summary.flushes),
+              static_cast<unsigned long long>(summary.entries),
+              static_cast<unsigned long long>(summary.flushes),
               static_cast<unsigned long long>(summary.writes_replayed),
               static_cast<unsigned long long>(summary.writes_dropped));
   return 0;

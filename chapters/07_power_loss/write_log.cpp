@@ -50,13 +50,15 @@ std::uint64_t open_and_size(const std::filesystem::path& path, int access, Descr
 
 }  // namespace
 
-ReplaySummary replay_to_last_flush(const std::filesystem::path& log, const std::filesystem::path& image) {
+ReplaySummary replay_to_last_flush(const std::filesystem::path& log,
+                                   const std::filesystem::path& image) {
   ReplaySummary summary;
   Descriptor log_file{-1}, image_file{-1};
   const std::uint64_t log_size = open_and_size(log, O_RDONLY, log_file);
   const std::uint64_t image_size = open_and_size(image, O_WRONLY, image_file);
   WriteLogSuper super{};
-  if (!read_exactly(log_file.fd, &super, sizeof super, 0) || le64toh(super.magic) != write_log_magic)
+  if (!read_exactly(log_file.fd, &super, sizeof super, 0) ||
+      le64toh(super.magic) != write_log_magic)
     refuse(log.string() + ": not a write log (no dm-log-writes superblock)");
   const std::uint64_t sector_size = le32toh(super.sector_size);
   if (le64toh(super.version) != 1 || sector_size < 512 || sector_size > (1 << 20) ||
@@ -77,7 +79,8 @@ ReplaySummary replay_to_last_flush(const std::filesystem::path& log, const std::
     WriteLogEntry entry{};
     if (!read_exactly(log_file.fd, &entry, sizeof entry, position))
       refuse(log.string() + ": truncated at entry " + std::to_string(index));
-    entry = {le64toh(entry.sector), le64toh(entry.nr_sectors), le64toh(entry.flags), le64toh(entry.data_len)};
+    entry = {le64toh(entry.sector), le64toh(entry.nr_sectors), le64toh(entry.flags),
+             le64toh(entry.data_len)};
     if (entry.flags & ~(write_log_flush | write_log_fua | write_log_discard | write_log_mark))
       refuse(log.string() + ": unknown flags in entry " + std::to_string(index));
     const bool has_data = (entry.flags & (write_log_discard | write_log_mark)) == 0;
@@ -89,8 +92,8 @@ ReplaySummary replay_to_last_flush(const std::filesystem::path& log, const std::
     if (has_data && entry.nr_sectors > 0 &&
         (entry.sector > image_sectors || entry.nr_sectors > image_sectors - entry.sector))
       refuse(name + " writes sectors " + std::to_string(entry.sector) + " + " +
-                             std::to_string(entry.nr_sectors) + ", past the end of " +
-                             image.string() + " (" + std::to_string(image_sectors) + " sectors)");
+             std::to_string(entry.nr_sectors) + ", past the end of " + image.string() + " (" +
+             std::to_string(image_sectors) + " sectors)");
     entries.push_back({entry, position + sector_size});
     position += sector_size + data_bytes;
     if (entry.flags & write_log_flush) {
@@ -124,14 +127,16 @@ ReplaySummary replay_to_last_flush(const std::filesystem::path& log, const std::
     }
     data.resize(entry.nr_sectors * sector_size);
     errno = 0;  // a short read sets none
-    if (!read_exactly(log_file.fd, data.data(), data.size(), data_offset))  // the log shrank meanwhile
+    if (!read_exactly(log_file.fd, data.data(), data.size(),
+                      data_offset))  // the log shrank meanwhile
       mbe::throw_error("pread " + log.string() + " (entry " + std::to_string(index) + ")",
                        errno != 0 ? mbe::last_error() : std::make_error_code(std::errc::io_error));
     const ssize_t written = ::pwrite(image_file.fd, data.data(), data.size(),
                                      static_cast<off_t>(entry.sector * sector_size));
     if (written != static_cast<ssize_t>(data.size()))  // a short write: no space for the rest
-      mbe::throw_error("pwrite " + image.string() + " (entry " + std::to_string(index) + ")",
-                       written < 0 ? mbe::last_error() : std::make_error_code(std::errc::no_space_on_device));
+      mbe::throw_error(
+          "pwrite " + image.string() + " (entry " + std::to_string(index) + ")",
+          written < 0 ? mbe::last_error() : std::make_error_code(std::errc::no_space_on_device));
     ++summary.writes_replayed;
   }
   if (::fsync(image_file.fd) != 0) mbe::throw_errno("fsync " + image.string());

@@ -12,10 +12,10 @@ namespace ch07 {
 // [format]
 // Sector 0 of the log: all fields little-endian.
 struct WriteLogSuper {
-  std::uint64_t magic;       // write_log_magic
-  std::uint64_t version;     // 1
-  std::uint64_t entries;     // entries logged when the superblock was last written
-  std::uint32_t sector_size; // unit of every position and length in the log
+  std::uint64_t magic;        // write_log_magic
+  std::uint64_t version;      // 1
+  std::uint64_t entries;      // entries logged when the superblock was last written
+  std::uint32_t sector_size;  // unit of every position and length in the log
 };
 // Then one entry per sector, each followed by its data (nr_sectors sectors)
 // unless it is a discard. A flush has no data.
@@ -38,7 +38,7 @@ struct ReplaySummary {
   std::uint64_t entries = 0;          ///< entries the superblock counts
   std::uint64_t flushes = 0;          ///< flush entries among them
   std::uint64_t writes_replayed = 0;  ///< writes applied: before the last flush, or FUA
-  std::uint64_t writes_dropped = 0;   ///< writes after the last flush (counted or not): in the cache
+  std::uint64_t writes_dropped = 0;  ///< writes after the last flush (counted or not): in the cache
 };
 
 /// Applies to @p image (a copy of the disk as it was before the guest booted)
@@ -50,6 +50,7 @@ struct ReplaySummary {
 /// failed call (`pwrite IMAGE: ENOSPC (...)`); only an I/O error while writing
 /// @p image leaves it partly replayed. @p log and @p image must be regular
 /// files (a FIFO is refused).
-ReplaySummary replay_to_last_flush(const std::filesystem::path& log, const std::filesystem::path& image);
+ReplaySummary replay_to_last_flush(const std::filesystem::path& log,
+                                   const std::filesystem::path& image);
 
 }  // namespace ch07

@@ -26,8 +26,8 @@ thread_local const volatile std::uint64_t* volatile guarded_word = nullptr;
 void on_sigbus(int, siginfo_t* info, void*) {
   const auto* fault = static_cast<const char*>(info->si_addr);
   const auto* word = reinterpret_cast<const volatile char*>(guarded_word);
-  if (armed != 0 && (info->si_code == BUS_ADRERR || info->si_code == BUS_OBJERR) && word != nullptr &&
-      fault >= word && fault < word + sizeof(std::uint64_t))
+  if (armed != 0 && (info->si_code == BUS_ADRERR || info->si_code == BUS_OBJERR) &&
+      word != nullptr && fault >= word && fault < word + sizeof(std::uint64_t))
     siglongjmp(jump_back, 1);
   // Not our fault: default action, and returning re-runs the faulting access.
   std::signal(SIGBUS, SIG_DFL);

@@ -40,8 +40,8 @@ int main(int argc, char** argv) {
   mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char* path = nullptr;
   std::uint64_t grow_to = 4;
-  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&path, 1},
-                                                 {mbe::Option::number("--grow-to", grow_to, 2, 1024)}))
+  if (auto exit_status = mbe::parse_command_line(
+          argc, argv, usage, {&path, 1}, {mbe::Option::number("--grow-to", grow_to, 2, 1024)}))
     return *exit_status;
   const std::size_t page = mbe::page_size();
 
@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
   // [grow]
   const std::size_t new_length = grow_to * page;
   if (const int error = ::posix_fallocate(fd, 0, static_cast<off_t>(new_length)); error != 0)
-    return mbe::report_errno("posix_fallocate", error);  // the file first ...
+    return mbe::report_errno("posix_fallocate", error);                 // the file first ...
   void* grown = ::mremap(mapping, length, new_length, MREMAP_MAYMOVE);  // ... the mapping second
   if (grown == MAP_FAILED) return mbe::report_errno("mremap", errno);
   const bool moved = grown != mapping;

@@ -40,9 +40,10 @@ int main(int argc, char** argv) {
   const char* path = nullptr;
   std::uint64_t mib = 0;
   bool preallocate = false;
-  if (auto exit_status = mbe::parse_command_line(
-          argc, argv, usage, {&path, 1},
-          {mbe::Option::number("--mib", mib, 1, 1024), mbe::Option::toggle("--preallocate", preallocate)}))
+  if (auto exit_status =
+          mbe::parse_command_line(argc, argv, usage, {&path, 1},
+                                  {mbe::Option::number("--mib", mib, 1, 1024),
+                                   mbe::Option::toggle("--preallocate", preallocate)}))
     return *exit_status;
   if (mib == 0) {
     std::fprintf(stderr, "--mib is required\n%s", std::string(usage).c_str());
@@ -64,7 +65,8 @@ int main(int argc, char** argv) {
   }
   // [reserve]
 
-  auto* data = static_cast<char*>(::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
+  auto* data =
+      static_cast<char*>(::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
   if (data == MAP_FAILED) return mbe::report_errno("mmap", errno);
   std::printf("storing into %zu pages ...\n", length / mbe::page_size());
   std::fflush(stdout);  // a full disk kills us with SIGBUS inside the loop

@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
     auto file = mbe::MappedFile::create(path, 2 * page);
     file.object<std::uint64_t>(0) = 1;
     file.object<std::uint64_t>(page) = 2;
-    if (::truncate(path, static_cast<off_t>(page)) != 0) return mbe::report_errno("truncate", errno);
+    if (::truncate(path, static_cast<off_t>(page)) != 0)
+      return mbe::report_errno("truncate", errno);
     std::printf("%s guard; the file now ends after the first page\n", guard);
 
     const auto* first = &file.object<std::uint64_t>(0);

@@ -25,7 +25,9 @@ void on_sigbus_naive(int) {
 
 }  // namespace
 
-void install_naive_guard() { std::signal(SIGBUS, on_sigbus_naive); }
+void install_naive_guard() {
+  std::signal(SIGBUS, on_sigbus_naive);
+}
 
 // [naive]
 std::optional<std::uint64_t> read_naive(const std::uint64_t* at) {

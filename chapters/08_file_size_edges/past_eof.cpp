@@ -46,11 +46,11 @@ int main(int argc, char** argv) {
   std::uint64_t store_at = 200;
   bool msync_first = false;
   const std::size_t page = mbe::page_size();
-  if (auto exit_status = mbe::parse_command_line(
-          argc, argv, usage, {&path, 1},
-          {mbe::Option::number("--size", size, 0, page),
-           mbe::Option::number("--store-at", store_at, 0, 2 * page - 1),
-           mbe::Option::toggle("--msync-first", msync_first)}))
+  if (auto exit_status =
+          mbe::parse_command_line(argc, argv, usage, {&path, 1},
+                                  {mbe::Option::number("--size", size, 0, page),
+                                   mbe::Option::number("--store-at", store_at, 0, 2 * page - 1),
+                                   mbe::Option::toggle("--msync-first", msync_first)}))
     return *exit_status;
 
   const int fd = ::open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -59,7 +59,8 @@ int main(int argc, char** argv) {
 
   // [map two pages]
   const std::size_t length = 2 * page;  // longer than the file: mmap allows it
-  auto* data = static_cast<char*>(::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
+  auto* data =
+      static_cast<char*>(::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
   if (data == MAP_FAILED) return mbe::report_errno("mmap", errno);
   std::printf("file size %llu bytes, mapping %zu bytes (2 pages)\n",
               static_cast<unsigned long long>(size), length);
@@ -69,7 +70,8 @@ int main(int argc, char** argv) {
   // [map two pages]
   std::printf("the store returned\n");
 
-  if (msync_first && ::msync(data, length / 2, MS_SYNC) != 0) return mbe::report_errno("msync", errno);
+  if (msync_first && ::msync(data, length / 2, MS_SYNC) != 0)
+    return mbe::report_errno("msync", errno);
   ::munmap(data, length);
 
   // [read back]
@@ -77,7 +79,8 @@ int main(int argc, char** argv) {
   if (store_at >= size && ::ftruncate(fd, static_cast<off_t>(store_at + 1)) != 0)
     return mbe::report_errno("ftruncate", errno);
   char byte = '?';
-  if (::pread(fd, &byte, 1, static_cast<off_t>(store_at)) != 1) return mbe::report_errno("pread", errno);
+  if (::pread(fd, &byte, 1, static_cast<off_t>(store_at)) != 1)
+    return mbe::report_errno("pread", errno);
   // [read back]
   ::close(fd);
   if (byte == 'X') {
@@ -85,6 +88,7 @@ int main(int argc, char** argv) {
   } else {
     std::printf("read back %d, not 'X': the store past the end of file was lost\n", byte);
   }
-  std::printf("msync_first=%d read_back=%s\n", msync_first ? 1 : 0, byte == 'X' ? "X" : std::to_string(byte).c_str());
+  std::printf("msync_first=%d read_back=%s\n", msync_first ? 1 : 0,
+              byte == 'X' ? "X" : std::to_string(byte).c_str());
   return 0;
 }

@@ -50,8 +50,7 @@ std::optional<std::uint64_t> report(const char* step, int fd, std::optional<std:
 int main(int argc, char** argv) {
   mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char* operands[2] = {};
-  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, operands))
-    return *exit_status;
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, operands)) return *exit_status;
   const std::string path = operands[0];
   const std::string_view text = operands[1];
   const std::string temporary = path + ".new";

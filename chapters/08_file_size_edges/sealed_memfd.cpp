@@ -35,17 +35,19 @@ constexpr std::string_view usage =
 
 int main(int argc, char** argv) {
   mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
-  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {}))
-    return *exit_status;
+  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {})) return *exit_status;
 
   const std::size_t page = mbe::page_size();
   // [seal]
   const int fd = ::memfd_create("ch08_state", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (fd < 0) return mbe::report_errno("memfd_create", errno);
-  if (::ftruncate(fd, static_cast<off_t>(2 * page)) != 0) return mbe::report_errno("ftruncate", errno);
-  if (::fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK) != 0) return mbe::report_errno("fcntl(F_ADD_SEALS)", errno);
+  if (::ftruncate(fd, static_cast<off_t>(2 * page)) != 0)
+    return mbe::report_errno("ftruncate", errno);
+  if (::fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK) != 0)
+    return mbe::report_errno("fcntl(F_ADD_SEALS)", errno);
   // [seal]
-  auto* data = static_cast<char*>(::mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
+  auto* data =
+      static_cast<char*>(::mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
   if (data == MAP_FAILED) return mbe::report_errno("mmap", errno);
   data[page] = 'b';
   std::printf("sealed a two-page memfd against shrinking (seals 0x%x)\n", ::fcntl(fd, F_GET_SEALS));

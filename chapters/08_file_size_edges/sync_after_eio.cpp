@@ -59,7 +59,8 @@ int main(int argc, char** argv) {
     // [retry]
     const auto report = [&](const char* call, int result) {
       const auto state = mbe::page_cache_state(file.fd());
-      std::printf("%-22s %-40s dirty or in writeback: %llu pages\n", call, mbe::call_result(result).c_str(),
+      std::printf("%-22s %-40s dirty or in writeback: %llu pages\n", call,
+                  mbe::call_result(result).c_str(),
                   static_cast<unsigned long long>(state.dirty) + state.writeback);
     };
     report("msync(MS_SYNC):", ::msync(file.bytes().data(), file.size(), MS_SYNC));

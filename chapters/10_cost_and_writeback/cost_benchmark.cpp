@@ -48,7 +48,7 @@ enum class Persist { nothing, ms_async, ms_sync, fsync, fdatasync, pwrite_fdatas
 struct Case {
   std::string label;
   Persist persist;
-  std::size_t pages;        // pages updated per round (0: the floor, nothing stored)
+  std::size_t pages;  // pages updated per round (0: the floor, nothing stored)
   mbe::MappedFile file;
   std::vector<double> micros;
   std::uint64_t fewest_bytes = UINT64_MAX;
@@ -74,12 +74,21 @@ void update(Case& c) {
   }
   const std::size_t length = std::max<std::size_t>(c.pages, 1) * page;
   switch (c.persist) {
-    case Persist::nothing: break;
-    case Persist::ms_async: check(::msync(c.file.bytes().data(), length, MS_ASYNC), "msync"); break;
-    case Persist::ms_sync: check(::msync(c.file.bytes().data(), length, MS_SYNC), "msync"); break;
-    case Persist::fsync: check(::fsync(c.file.fd()), "fsync"); break;
+    case Persist::nothing:
+      break;
+    case Persist::ms_async:
+      check(::msync(c.file.bytes().data(), length, MS_ASYNC), "msync");
+      break;
+    case Persist::ms_sync:
+      check(::msync(c.file.bytes().data(), length, MS_SYNC), "msync");
+      break;
+    case Persist::fsync:
+      check(::fsync(c.file.fd()), "fsync");
+      break;
     case Persist::fdatasync:
-    case Persist::pwrite_fdatasync: check(::fdatasync(c.file.fd()), "fdatasync"); break;
+    case Persist::pwrite_fdatasync:
+      check(::fdatasync(c.file.fd()), "fdatasync");
+      break;
   }
 }
 // [update]
@@ -90,8 +99,8 @@ int main(int argc, char** argv) {
   mbe::report_file_size_limit_as_error();  // past RLIMIT_FSIZE: an EFBIG message, not SIGXFSZ
   const char* directory = nullptr;
   std::uint64_t rounds = 30;
-  if (auto exit_status = mbe::parse_command_line(argc, argv, usage, {&directory, 1},
-                                                 {mbe::Option::number("--rounds", rounds, 1, 10'000)}))
+  if (auto exit_status = mbe::parse_command_line(
+          argc, argv, usage, {&directory, 1}, {mbe::Option::number("--rounds", rounds, 1, 10'000)}))
     return *exit_status;
   const std::filesystem::path dir = directory;
   const std::size_t page = mbe::page_size();
@@ -99,13 +108,15 @@ int main(int argc, char** argv) {
   std::filesystem::path written_file;  // the one file not made by MappedFile::create
   try {
     // Files filled through a mapping and synced: blocks allocated, small folios.
-    const auto add = [&](std::string label, Persist persist, std::size_t pages, std::size_t file_pages) {
-      auto file = mbe::MappedFile::create(dir / ("ch10_cost_" + std::to_string(cases.size()) + ".tmp"),
-                                          file_pages * page);
+    const auto add = [&](std::string label, Persist persist, std::size_t pages,
+                         std::size_t file_pages) {
+      auto file = mbe::MappedFile::create(
+          dir / ("ch10_cost_" + std::to_string(cases.size()) + ".tmp"), file_pages * page);
       for (std::size_t at = 0; at < std::min<std::size_t>(file.size(), 256 * page); at += page)
         file.bytes()[at] = std::byte{1};
       file.sync_or_throw(0, file.size());
-      cases.push_back({std::move(label), persist, pages, std::move(file), {}, UINT64_MAX, UINT64_MAX});
+      cases.push_back(
+          {std::move(label), persist, pages, std::move(file), {}, UINT64_MAX, UINT64_MAX});
     };
     add("fdatasync, nothing dirty (floor)", Persist::fdatasync, 0, 1);
     for (const std::size_t pages : {std::size_t{1}, std::size_t{256}}) {
@@ -124,10 +135,17 @@ int main(int argc, char** argv) {
       if (fd < 0) check(-1, "open");
       const std::vector<char> chunk(std::size_t{1} << 20, 'w');
       for (off_t at = 0; at < (4 << 20); at += 1 << 20)
-        if (::pwrite(fd, chunk.data(), chunk.size(), at) != static_cast<ssize_t>(chunk.size())) check(-1, "pwrite");
+        if (::pwrite(fd, chunk.data(), chunk.size(), at) != static_cast<ssize_t>(chunk.size()))
+          check(-1, "pwrite");
       check(::fsync(fd), "fsync");
       ::close(fd);
-      cases.push_back({"MS_SYNC, file written in 1 MiB chunks", Persist::ms_sync, 1, mbe::MappedFile::open(path), {}, UINT64_MAX, UINT64_MAX});
+      cases.push_back({"MS_SYNC, file written in 1 MiB chunks",
+                       Persist::ms_sync,
+                       1,
+                       mbe::MappedFile::open(path),
+                       {},
+                       UINT64_MAX,
+                       UINT64_MAX});
     }
 
     // [rounds]
@@ -142,7 +160,8 @@ int main(int argc, char** argv) {
         const auto flushes_after = mbe::flushes_sent(c.file.fd());
         c.micros.push_back(std::chrono::duration<double, std::micro>(stop - start).count());
         if (sectors_before && sectors_after)
-          c.fewest_bytes = std::min(c.fewest_bytes, (*sectors_after - *sectors_before) * mbe::sector_bytes);
+          c.fewest_bytes =
+              std::min(c.fewest_bytes, (*sectors_after - *sectors_before) * mbe::sector_bytes);
         if (flushes_before && flushes_after)
           c.fewest_flushes = std::min(c.fewest_flushes, *flushes_after - *flushes_before);
       }
@@ -158,8 +177,9 @@ int main(int argc, char** argv) {
   for (auto& c : cases) std::sort(c.micros.begin(), c.micros.end());
   const auto median = [](const std::vector<double>& sorted) { return sorted[sorted.size() / 2]; };
   const double floor = median(cases.front().micros);
-  std::printf("| way to persist | dirty pages | min µs | median µs | max µs | median / floor "
-              "| device bytes per byte stored | device flushes |\n");
+  std::printf(
+      "| way to persist | dirty pages | min µs | median µs | max µs | median / floor "
+      "| device bytes per byte stored | device flushes |\n");
   std::printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const auto& c : cases) {
     std::string bytes = "n/a";
@@ -167,10 +187,11 @@ int main(int argc, char** argv) {
       bytes = std::to_string(c.fewest_bytes / (8 * c.pages));
     else if (c.fewest_bytes != UINT64_MAX)
       bytes = std::to_string(c.fewest_bytes) + " bytes in all";
-    const std::string flushes = c.fewest_flushes == UINT64_MAX ? "n/a" : std::to_string(c.fewest_flushes);
+    const std::string flushes =
+        c.fewest_flushes == UINT64_MAX ? "n/a" : std::to_string(c.fewest_flushes);
     std::printf("| %s | %zu | %.1f | %.1f | %.1f | %.1f | %s | %s |\n", c.label.c_str(), c.pages,
-                c.micros.front(), median(c.micros), c.micros.back(), median(c.micros) / floor, bytes.c_str(),
-                flushes.c_str());
+                c.micros.front(), median(c.micros), c.micros.back(), median(c.micros) / floor,
+                bytes.c_str(), flushes.c_str());
     mbe::remove_quietly(c.file.path());
   }
   std::printf("\n%llu interleaved rounds. Time is per update: the stores plus the call.\n",

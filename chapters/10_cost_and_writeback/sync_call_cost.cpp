@@ -17,8 +17,8 @@
 #include <sys/mman.h>
 
 #include <algorithm>
-#include <cstdint>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -77,15 +77,15 @@ int main(int argc, char** argv) {
   const char* dir = nullptr;
   std::uint64_t calls = 100000;
   const char* via_name = "";
-  if (auto exit_status = mbe::parse_command_line(
-          argc, argv, usage, {&dir, 1},
-          {mbe::Option::number("--calls", calls, 15, 100'000'000),
-           mbe::Option::text("--via", via_name)}))
+  if (auto exit_status =
+          mbe::parse_command_line(argc, argv, usage, {&dir, 1},
+                                  {mbe::Option::number("--calls", calls, 15, 100'000'000),
+                                   mbe::Option::text("--via", via_name)}))
     return *exit_status;
   const std::string_view via = via_name;
   if (!via.empty() && via != "raw" && via != "helper") {
-    std::fprintf(stderr, "ch10_sync_call_cost: --via must be raw or helper, not '%s'\n%s",
-                 via_name, usage.data());
+    std::fprintf(stderr, "ch10_sync_call_cost: --via must be raw or helper, not '%s'\n%s", via_name,
+                 usage.data());
     return 2;
   }
 

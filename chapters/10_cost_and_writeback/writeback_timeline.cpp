@@ -68,10 +68,13 @@ int main(int argc, char** argv) {
 
   try {
     std::printf("vm.dirty_expire_centisecs=%s vm.dirty_writeback_centisecs=%s\n",
-                sysctl("dirty_expire_centisecs").c_str(), sysctl("dirty_writeback_centisecs").c_str());
+                sysctl("dirty_expire_centisecs").c_str(),
+                sysctl("dirty_writeback_centisecs").c_str());
     auto file = mbe::MappedFile::create(path, 2 * mbe::page_size());
     const auto start = Clock::now();
-    const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+    const auto elapsed = [&] {
+      return std::chrono::duration<double>(Clock::now() - start).count();
+    };
     const auto store = [&](std::size_t page_index) {
       auto& byte = file.bytes()[page_index * mbe::page_size()];
       byte = static_cast<std::byte>(static_cast<unsigned char>(byte) + 1);
@@ -127,7 +130,8 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     // [two pages]
-    std::printf("page0_dirty_s=%.1f page1_dirty_s=%.1f\n", cleaned[0] < 0 ? -1 : cleaned[0] - dirtied[0],
+    std::printf("page0_dirty_s=%.1f page1_dirty_s=%.1f\n",
+                cleaned[0] < 0 ? -1 : cleaned[0] - dirtied[0],
                 cleaned[1] < 0 ? -1 : cleaned[1] - dirtied[1]);
     return 0;
   } catch (const std::exception& error) {

@@ -66,13 +66,13 @@ std::optional<int> parse_command_line(int argc, char** argv, std::string_view us
     const auto number = parse_number(value, option->minimum, option->maximum);
     if (!number)
       return usage_error(program,
-                         std::string(arg) + " needs a number from " + std::to_string(option->minimum) +
-                             " to " + std::to_string(option->maximum) + ", not '" + value + "'",
+                         std::string(arg) + " needs a number from " +
+                             std::to_string(option->minimum) + " to " +
+                             std::to_string(option->maximum) + ", not '" + value + "'",
                          usage);
     *option->number_value = *number;
   }
-  if (operands_seen != operands.size())
-    return usage_error(program, "missing argument", usage);
+  if (operands_seen != operands.size()) return usage_error(program, "missing argument", usage);
   return std::nullopt;
 }
 

@@ -19,7 +19,8 @@ constexpr std::array<std::uint32_t, 256> make_table() {
   std::array<std::uint32_t, 256> table{};
   for (std::uint32_t byte = 0; byte < 256; ++byte) {
     std::uint32_t crc = byte;
-    for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ ((crc & 1U) != 0 ? reflected_polynomial : 0U);
+    for (int bit = 0; bit < 8; ++bit)
+      crc = (crc >> 1) ^ ((crc & 1U) != 0 ? reflected_polynomial : 0U);
     table[byte] = crc;
   }
   return table;
@@ -33,8 +34,8 @@ std::uint32_t update_by_table(std::span<const std::byte> bytes, std::uint32_t cr
 }
 
 #if defined(__x86_64__)
-__attribute__((target("sse4.2"))) std::uint32_t update_by_instruction(std::span<const std::byte> bytes,
-                                                                      std::uint32_t crc) noexcept {
+__attribute__((target("sse4.2"))) std::uint32_t update_by_instruction(
+    std::span<const std::byte> bytes, std::uint32_t crc) noexcept {
   std::uint64_t wide = crc;
   std::size_t at = 0;
   for (; at + 8 <= bytes.size(); at += 8) {
@@ -43,7 +44,8 @@ __attribute__((target("sse4.2"))) std::uint32_t update_by_instruction(std::span<
     wide = _mm_crc32_u64(wide, word);
   }
   auto narrow = static_cast<std::uint32_t>(wide);
-  for (; at < bytes.size(); ++at) narrow = _mm_crc32_u8(narrow, std::to_integer<unsigned char>(bytes[at]));
+  for (; at < bytes.size(); ++at)
+    narrow = _mm_crc32_u8(narrow, std::to_integer<unsigned char>(bytes[at]));
   return narrow;
 }
 bool cpu_has_crc_instruction() noexcept {

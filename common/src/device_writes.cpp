@@ -63,8 +63,12 @@ std::optional<std::uint64_t> device_stat_field(int fd, int field) {
   return value;
 }
 
-std::optional<std::uint64_t> sectors_written(int fd) { return device_stat_field(fd, 7); }
+std::optional<std::uint64_t> sectors_written(int fd) {
+  return device_stat_field(fd, 7);
+}
 
-std::optional<std::uint64_t> flushes_sent(int fd) { return device_stat_field(fd, 16); }
+std::optional<std::uint64_t> flushes_sent(int fd) {
+  return device_stat_field(fd, 16);
+}
 
 }  // namespace mbe

@@ -45,9 +45,13 @@ std::string call_result(int return_value) {
   return return_value == 0 ? "0" : std::to_string(return_value) + ", " + errno_text(error_number);
 }
 
-std::error_code last_error() noexcept { return {errno, std::generic_category()}; }
+std::error_code last_error() noexcept {
+  return {errno, std::generic_category()};
+}
 
-void throw_errno(std::string_view call) { throw_error(call, last_error()); }
+void throw_errno(std::string_view call) {
+  throw_error(call, last_error());
+}
 
 void throw_error(std::string_view call, const std::error_code& error) {
   throw Error(describe_error(call, error), error);

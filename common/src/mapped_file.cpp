@@ -20,10 +20,14 @@ class MappedFileCategory final : public std::error_category {
     switch (static_cast<MappedFileError>(value)) {
       case MappedFileError::empty_file:
         return "file is empty: a mapping needs at least one byte (mmap of length 0 is EINVAL)";
-      case MappedFileError::range_outside_mapping: return "range lies outside the mapping";
-      case MappedFileError::misaligned_object: return "offset is not aligned for the object type";
-      case MappedFileError::not_mapped: return "no file is mapped (empty or moved-from object)";
-      case MappedFileError::not_a_regular_file: return "not a regular file";
+      case MappedFileError::range_outside_mapping:
+        return "range lies outside the mapping";
+      case MappedFileError::misaligned_object:
+        return "offset is not aligned for the object type";
+      case MappedFileError::not_mapped:
+        return "no file is mapped (empty or moved-from object)";
+      case MappedFileError::not_a_regular_file:
+        return "not a regular file";
       case MappedFileError::pseudo_file:
         return "a procfs or sysfs file, not data on a disk (its size and contents are made up)";
     }
@@ -32,7 +36,9 @@ class MappedFileCategory final : public std::error_category {
 };
 
 // Which call failed, so that every form can say "ftruncate: ENOSPC (...)".
-Failure fail(const char* call, std::error_code error) { return {call, error}; }
+Failure fail(const char* call, std::error_code error) {
+  return {call, error};
+}
 
 void close_keeping_errno(int fd) noexcept {
   const int saved = errno;
@@ -55,7 +61,9 @@ MappedFile::MappedFile(std::filesystem::path path, int fd, std::byte* data, std:
                        Access access) noexcept
     : path_(std::move(path)), fd_(fd), data_(data), size_(size), access_(access) {}
 
-MappedFile::~MappedFile() { release(); }
+MappedFile::~MappedFile() {
+  release();
+}
 
 MappedFile::MappedFile(MappedFile&& other) noexcept
     : path_(std::move(other.path_)),
@@ -196,9 +204,9 @@ void MappedFile::check_object(std::size_t offset, std::size_t size, std::size_t 
   else if (offset % alignment != 0)  // the mapping itself starts page-aligned
     error = MappedFileError::misaligned_object;
   if (error)
-    throw Error(describe_error("MappedFile::object", error) + " (offset " +
-                    std::to_string(offset) + ", " + std::to_string(size) + " bytes, mapping of " +
-                    std::to_string(size_) + " bytes)",
+    throw Error(describe_error("MappedFile::object", error) + " (offset " + std::to_string(offset) +
+                    ", " + std::to_string(size) + " bytes, mapping of " + std::to_string(size_) +
+                    " bytes)",
                 error);
 }
 
@@ -208,7 +216,9 @@ std::error_code MappedFile::sync_refused(std::size_t offset, std::size_t length)
   return {};  // an empty range: nothing to write
 }
 
-std::error_code MappedFile::sync_all(SyncMode mode) noexcept { return sync(0, size_, mode); }
+std::error_code MappedFile::sync_all(SyncMode mode) noexcept {
+  return sync(0, size_, mode);
+}
 
 void MappedFile::sync_or_throw(std::size_t offset, std::size_t length, SyncMode mode) {
   if (auto error = sync(offset, length, mode)) throw_error("msync", error);

@@ -36,16 +36,18 @@ std::error_code probe_page_cache(int fd, std::uint64_t offset, std::uint64_t len
   KernelCachestatRange range{offset, length};
   KernelCachestat raw{};
   if (::syscall(cachestat_syscall, fd, &range, &raw, 0U) != 0) return last_error();
-  state = {raw.nr_cache, raw.nr_dirty, raw.nr_writeback, raw.nr_evicted,
-           raw.nr_recently_evicted};
+  state = {raw.nr_cache, raw.nr_dirty, raw.nr_writeback, raw.nr_evicted, raw.nr_recently_evicted};
   return {};
 }
 
 std::string page_cache_probe_hint(const std::error_code& error) {
   switch (error.value()) {
-    case ENOSYS: return "cachestat(2) needs Linux 6.5 or newer";
-    case EPERM: return "cachestat(2) reports only on files the caller may open for writing";
-    default: return "";
+    case ENOSYS:
+      return "cachestat(2) needs Linux 6.5 or newer";
+    case EPERM:
+      return "cachestat(2) reports only on files the caller may open for writing";
+    default:
+      return "";
   }
 }
 

@@ -29,11 +29,19 @@ std::atomic<int> races{0};
 
 // The hints stay after the check's scope ends: the reporter shows them when
 // the check has ended, and clears them when the next one starts.
-StagedHints::StagedHints(std::initializer_list<const char*> hints) { hints_now().assign(hints.begin(), hints.end()); }
-const std::vector<std::string>& StagedHints::current() { return hints_now(); }
-void StagedHints::forget() { hints_now().clear(); }
+StagedHints::StagedHints(std::initializer_list<const char*> hints) {
+  hints_now().assign(hints.begin(), hints.end());
+}
+const std::vector<std::string>& StagedHints::current() {
+  return hints_now();
+}
+void StagedHints::forget() {
+  hints_now().clear();
+}
 
-int data_races_reported() noexcept { return races.load(); }
+int data_races_reported() noexcept {
+  return races.load();
+}
 
 bool built_with_thread_sanitizer() noexcept {
 #if defined(__SANITIZE_THREAD__)
@@ -53,7 +61,9 @@ bool built_with_thread_sanitizer() noexcept {
 
 // ThreadSanitizer calls this for every report it prints (its own definition
 // is weak); outside a TSan build nobody calls it.
-extern "C" void __tsan_on_report(const void* /*report*/) { ++mbe::testing::races; }
+extern "C" void __tsan_on_report(const void* /*report*/) {
+  ++mbe::testing::races;
+}
 
 namespace doctest {
 String StringMaker<std::error_code>::convert(const std::error_code& error) {
@@ -72,7 +82,9 @@ std::string_view short_path(std::string_view file) {
   return at == std::string_view::npos ? file : file.substr(at);
 }
 
-bool starts_with(const std::string& text, std::string_view prefix) { return text.rfind(prefix, 0) == 0; }
+bool starts_with(const std::string& text, std::string_view prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
 
 class StudentReporter : public doctest::IReporter {
  public:
@@ -105,14 +117,16 @@ class StudentReporter : public doctest::IReporter {
       return;
     else
       details_ << "      threw: " << what << '\n';
-    contexts(doctest::IReporter::get_num_stringified_contexts(), doctest::IReporter::get_stringified_contexts());
+    contexts(doctest::IReporter::get_num_stringified_contexts(),
+             doctest::IReporter::get_stringified_contexts());
   }
 
   void log_assert(const doctest::AssertData& data) override {
     if (!data.m_failed) return;
     if (data.m_threw && not_written_yet(data.m_exception.c_str())) return;  // said once per check
     if (++failed_asserts_ > max_shown_asserts) return;
-    details_ << "      " << short_path(data.m_file) << ':' << data.m_line << ": " << data.m_expr << '\n';
+    details_ << "      " << short_path(data.m_file) << ':' << data.m_line << ": " << data.m_expr
+             << '\n';
     if (data.m_threw)
       details_ << "        threw: " << data.m_exception.c_str() << '\n';
     else if (data.m_decomp.size() != 0 && std::string_view(data.m_decomp.c_str()) != data.m_expr)
@@ -135,7 +149,8 @@ class StudentReporter : public doctest::IReporter {
     }
     out_ << "  \u2717 " << name_ << '\n' << details_.str();
     if (failed_asserts_ > max_shown_asserts)
-      out_ << "      ... and " << failed_asserts_ - max_shown_asserts << " more failed assertions\n";
+      out_ << "      ... and " << failed_asserts_ - max_shown_asserts
+           << " more failed assertions\n";
     show_hints();
     out_.flush();
   }
@@ -146,7 +161,8 @@ class StudentReporter : public doctest::IReporter {
   // An exception from a stub's `throw std::logic_error("TODO: ...")`: the
   // check has nothing to judge yet, so no values, no mistakes, one line.
   bool not_written_yet(std::string what) {
-    if (what.size() >= 2 && what.front() == '"' && what.back() == '"') what = what.substr(1, what.size() - 2);
+    if (what.size() >= 2 && what.front() == '"' && what.back() == '"')
+      what = what.substr(1, what.size() - 2);
     if (!starts_with(what, "TODO")) return false;
     if (!todo_reported_) details_ << "      not written yet (" << what << ")\n";
     todo_reported_ = true;
@@ -170,11 +186,12 @@ class StudentReporter : public doctest::IReporter {
     if (const char* wanted = std::getenv("MBE_HINT_LEVEL"); wanted != nullptr && *wanted != '\0')
       level = std::strtol(wanted, nullptr, 10);
     if (level <= 0) return;
-    const auto shown = static_cast<std::size_t>(level) < hints.size() ? static_cast<std::size_t>(level) : hints.size();
+    const auto shown = static_cast<std::size_t>(level) < hints.size()
+                           ? static_cast<std::size_t>(level)
+                           : hints.size();
     for (std::size_t i = 0; i < shown; ++i)
       out_ << "      Hint " << i + 1 << " of " << hints.size() << ": " << hints[i] << '\n';
-    if (shown < hints.size())
-      out_ << "      (another hint: exercises/check --hint)\n";
+    if (shown < hints.size()) out_ << "      (another hint: exercises/check --hint)\n";
   }
 
   std::ostream& out_;

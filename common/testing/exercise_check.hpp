@@ -41,13 +41,15 @@ bool built_with_thread_sanitizer() noexcept;
 
 /// @brief @p error as an error code, so that a failed comparison prints
 /// `EINVAL (Invalid argument)`; doctest prints a bare std::errc as its number.
-inline std::error_code as_error(std::errc error) { return std::make_error_code(error); }
+inline std::error_code as_error(std::errc error) {
+  return std::make_error_code(error);
+}
 
 }  // namespace mbe::testing
 
 /// @brief A check's hints, first to last: `MBE_HINTS("where to look", "closer");`
-#define MBE_HINTS(...)                                                        \
-  const ::mbe::testing::StagedHints mbe_staged_hints_{__VA_ARGS__};          \
+#define MBE_HINTS(...)                                              \
+  const ::mbe::testing::StagedHints mbe_staged_hints_{__VA_ARGS__}; \
   INFO("Hint: " << ::mbe::testing::StagedHints::current().front())
 
 /// @brief A check that names the mistake it catches when it fails:

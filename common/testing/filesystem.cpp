@@ -1,8 +1,8 @@
 #include "filesystem.hpp"
 
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/sysmacros.h>
+#include <sys/utsname.h>
 #include <sys/vfs.h>
 
 #include <cstdio>
@@ -19,8 +19,8 @@ constexpr long tmpfs_magic = 0x01021994;
 
 // "vda", "loop3": the block device's name, as /proc/fs/ext4 and jbd2 use it.
 std::string block_device_name(dev_t device) {
-  const std::filesystem::path link = "/sys/dev/block/" + std::to_string(major(device)) + ":" +
-                                     std::to_string(minor(device));
+  const std::filesystem::path link =
+      "/sys/dev/block/" + std::to_string(major(device)) + ":" + std::to_string(minor(device));
   std::error_code error;
   const auto target = std::filesystem::read_symlink(link, error);
   return error ? std::string() : target.filename().string();
@@ -88,7 +88,9 @@ void observe(const std::string& key, const std::string& value) {
   std::cout << "observed: " << key << '=' << value << std::endl;
 }
 
-void observe(const std::string& key, std::uint64_t value) { observe(key, std::to_string(value)); }
+void observe(const std::string& key, std::uint64_t value) {
+  observe(key, std::to_string(value));
+}
 
 std::string not_measured_on(const Filesystem& filesystem) {
   return "this claim has not been measured on " + filesystem.name +
@@ -116,8 +118,9 @@ std::string why_range_syncs_are_invisible(const std::filesystem::path& directory
   const auto whole_file = range_sync_covers_whole_file(filesystem);
   if (!whole_file) return not_measured_on(filesystem);
   if (*whole_file)
-    return filesystem.name + " writes back the whole file on every sync, so a range that stops short "
-                             "leaves no dirty page to see";
+    return filesystem.name +
+           " writes back the whole file on every sync, so a range that stops short "
+           "leaves no dirty page to see";
   return "";
 }
 

@@ -30,9 +30,9 @@ enum class FilesystemKind {
 /// @brief What a directory's filesystem is.
 struct Filesystem {
   FilesystemKind kind = FilesystemKind::unmeasured;
-  std::string name;             ///< "ext4-journal", "ext4-nojournal", "xfs", "btrfs", "tmpfs",
-                                ///< or "unmeasured (type 0x…)"
-  std::uint64_t block_size = 0; ///< `statfs` f_bsize
+  std::string name;              ///< "ext4-journal", "ext4-nojournal", "xfs", "btrfs", "tmpfs",
+                                 ///< or "unmeasured (type 0x…)"
+  std::uint64_t block_size = 0;  ///< `statfs` f_bsize
 };
 
 /// @brief The filesystem @p directory is on: `statfs` gives the type; for
@@ -88,9 +88,8 @@ std::optional<bool> has_large_folios(const Filesystem& filesystem);
 
 /// @brief Skips the test unless a sync of a range leaves the rest of the file
 /// dirty in @p directory (a check that a range was too short needs that).
-#define MBE_REQUIRE_VISIBLE_RANGE_SYNC(directory)                                      \
-  do {                                                                                 \
-    if (auto why_not = ::mbe::testing::why_range_syncs_are_invisible(directory);       \
-        !why_not.empty())                                                              \
-      MBE_SKIP(why_not);                                                               \
+#define MBE_REQUIRE_VISIBLE_RANGE_SYNC(directory)                                                  \
+  do {                                                                                             \
+    if (auto why_not = ::mbe::testing::why_range_syncs_are_invisible(directory); !why_not.empty()) \
+      MBE_SKIP(why_not);                                                                           \
   } while (false)

@@ -42,8 +42,8 @@ extern "C" long syscall(long number, ...) noexcept {
   long argument[6];
   for (auto& each : argument) each = va_arg(arguments, long);
   va_end(arguments);
-  const long result = real_syscall()(number, argument[0], argument[1], argument[2], argument[3], argument[4],
-                                     argument[5]);
+  const long result = real_syscall()(number, argument[0], argument[1], argument[2], argument[3],
+                                     argument[4], argument[5]);
   if (number != cachestat_number || !active.load()) return result;
   ++probes;
   if (result == 0 && pretend_left.load() > 0) {
@@ -71,6 +71,8 @@ PretendWriteback::~PretendWriteback() {
   pretend_left = 0;
 }
 
-int PretendWriteback::probes_seen() const noexcept { return probes.load(); }
+int PretendWriteback::probes_seen() const noexcept {
+  return probes.load();
+}
 
 }  // namespace mbe::testing

@@ -37,7 +37,9 @@ PageRegion::PageRegion(std::size_t bytes) {
   data_ = static_cast<std::byte*>(memory);
 }
 
-PageRegion::~PageRegion() { ::munmap(data_, size_); }
+PageRegion::~PageRegion() {
+  ::munmap(data_, size_);
+}
 
 bool can_step_stores() noexcept {
 #if defined(__x86_64__)
@@ -78,7 +80,8 @@ void set_protection(std::uintptr_t page, int protection) {
 void send_snapshot() {
   std::uintptr_t at = region_begin;
   while (at < region_end) {
-    const ssize_t written = ::write(snapshot_pipe, reinterpret_cast<const void*>(at), region_end - at);
+    const ssize_t written =
+        ::write(snapshot_pipe, reinterpret_cast<const void*>(at), region_end - at);
     if (written <= 0) ::_exit(0);
     at += static_cast<std::uintptr_t>(written);
   }
@@ -129,7 +132,8 @@ int step_in_child(std::span<std::byte> region, const std::function<void()>& body
 
 }  // namespace
 
-StoreByStore inspect_after_every_store(std::span<std::byte> region, const std::function<void()>& body,
+StoreByStore inspect_after_every_store(std::span<std::byte> region,
+                                       const std::function<void()>& body,
                                        const std::function<const char*()>& inspect) {
   StoreByStore result;
 #if !defined(__x86_64__)
@@ -142,11 +146,13 @@ StoreByStore inspect_after_every_store(std::span<std::byte> region, const std::f
   const auto page = page_size();
   if (reinterpret_cast<std::uintptr_t>(region.data()) % page != 0 || region.size() % page != 0)
     throw std::invalid_argument("inspect_after_every_store: the region must be whole pages");
-  void* shared = ::mmap(nullptr, sizeof(Report), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  void* shared =
+      ::mmap(nullptr, sizeof(Report), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (shared == MAP_FAILED) throw std::runtime_error(describe_error("mmap", last_error()));
   report = new (shared) Report{};
   int pipe_ends[2];
-  if (::pipe2(pipe_ends, O_CLOEXEC) != 0) throw std::runtime_error(describe_error("pipe2", last_error()));
+  if (::pipe2(pipe_ends, O_CLOEXEC) != 0)
+    throw std::runtime_error(describe_error("pipe2", last_error()));
   ::fcntl(pipe_ends[1], F_SETPIPE_SZ, 1 << 20);  // fewer, larger writes; the default works too
   region_begin = reinterpret_cast<std::uintptr_t>(region.data());
   region_end = region_begin + region.size();
@@ -180,9 +186,11 @@ StoreByStore inspect_after_every_store(std::span<std::byte> region, const std::f
   result.trouble = report->trouble;
   if (result.trouble.empty() && result.wrong_after == 0 && !report->finished) {
     result.trouble = child.signal != 0
-                         ? "the code under test died of signal " + std::to_string(child.signal) + " (" +
-                               ::strsignal(child.signal) + ") after " + std::to_string(result.stores) + " stores"
-                         : "the code under test stopped early (exit status " + std::to_string(child.exit_code) + ")";
+                         ? "the code under test died of signal " + std::to_string(child.signal) +
+                               " (" + ::strsignal(child.signal) + ") after " +
+                               std::to_string(result.stores) + " stores"
+                         : "the code under test stopped early (exit status " +
+                               std::to_string(child.exit_code) + ")";
   }
   ::munmap(shared, sizeof(Report));
   report = nullptr;

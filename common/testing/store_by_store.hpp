@@ -33,10 +33,11 @@ class PageRegion {
 
 /// @brief What inspect_after_every_store saw.
 struct StoreByStore {
-  std::size_t stores = 0;       ///< stores into the region up to the end (or up to the complaint)
-  std::size_t wrong_after = 0;  ///< the store after which inspect complained (1 = the first), 0 = never
-  std::string complaint;        ///< inspect's words then
-  std::string trouble;          ///< why the run itself failed (body threw or crashed); "" = it did not
+  std::size_t stores = 0;  ///< stores into the region up to the end (or up to the complaint)
+  std::size_t wrong_after =
+      0;                  ///< the store after which inspect complained (1 = the first), 0 = never
+  std::string complaint;  ///< inspect's words then
+  std::string trouble;    ///< why the run itself failed (body threw or crashed); "" = it did not
 };
 
 /// @brief Runs @p body in a forked child with @p region (whole pages)
@@ -49,7 +50,8 @@ struct StoreByStore {
 /// complaint ends the run. The region holds its old contents again on
 /// return. x86-64 only (the CPU's trap flag): elsewhere the result's trouble
 /// says so.
-StoreByStore inspect_after_every_store(std::span<std::byte> region, const std::function<void()>& body,
+StoreByStore inspect_after_every_store(std::span<std::byte> region,
+                                       const std::function<void()>& body,
                                        const std::function<const char*()>& inspect);
 
 /// @brief True where inspect_after_every_store can step (x86-64).

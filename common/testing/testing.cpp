@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include <array>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <stdexcept>
@@ -39,8 +39,7 @@ namespace {
 
 std::filesystem::path scratch_root() {
   for (const char* variable : {"MBE_SCRATCH_DIR", "TMPDIR"})
-    if (const char* value = std::getenv(variable); value != nullptr && *value != '\0')
-      return value;
+    if (const char* value = std::getenv(variable); value != nullptr && *value != '\0') return value;
   return "/var/tmp";
 }
 
@@ -115,7 +114,8 @@ ProcessResult wait_for(pid_t pid) {
 
 namespace {
 // posix_spawn of argv with @p actions, which it destroys; returns the error number.
-int spawn_with(posix_spawn_file_actions_t& actions, const std::vector<std::string>& argv, pid_t& pid) {
+int spawn_with(posix_spawn_file_actions_t& actions, const std::vector<std::string>& argv,
+               pid_t& pid) {
   std::vector<char*> args;
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
@@ -134,7 +134,8 @@ pid_t spawn_program(const std::vector<std::string>& argv, const std::filesystem:
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
   pid_t pid = 0;
   const int spawn_error = spawn_with(actions, argv, pid);
-  if (spawn_error != 0) throw std::runtime_error("posix_spawn " + argv[0] + ": " + errno_text(spawn_error));
+  if (spawn_error != 0)
+    throw std::runtime_error("posix_spawn " + argv[0] + ": " + errno_text(spawn_error));
   return pid;
 }
 
@@ -194,11 +195,14 @@ pid_t start_child(const std::function<int()>& body) {
   return pid;
 }
 
-ProcessResult run_in_child(const std::function<int()>& body) { return wait_for(start_child(body)); }
+ProcessResult run_in_child(const std::function<int()>& body) {
+  return wait_for(start_child(body));
+}
 
 std::string summary_value(const std::string& output, const std::string& key) {
   const std::string wanted = key + "=";
-  for (std::size_t at = output.find(wanted); at != std::string::npos; at = output.find(wanted, at + 1)) {
+  for (std::size_t at = output.find(wanted); at != std::string::npos;
+       at = output.find(wanted, at + 1)) {
     const bool starts_a_field = at == 0 || output[at - 1] == ' ' || output[at - 1] == '\n';
     if (!starts_a_field) continue;
     const std::size_t begin = at + wanted.size();

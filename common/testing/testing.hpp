@@ -20,10 +20,10 @@ inline constexpr int skip_exit_code = 77;
 void mark_skipped(const std::string& reason);
 
 /// @brief Skip the current test case: `MBE_SKIP("needs root");`
-#define MBE_SKIP(reason)                   \
-  do {                                     \
-    ::mbe::testing::mark_skipped(reason);  \
-    return;                                \
+#define MBE_SKIP(reason)                  \
+  do {                                    \
+    ::mbe::testing::mark_skipped(reason); \
+    return;                               \
   } while (false)
 
 /// @brief An exercise check's hint, shown only when a check in its scope
@@ -54,19 +54,18 @@ class ScratchDir {
 std::string why_dirty_pages_are_invisible(const std::filesystem::path& directory);
 
 /// @brief Skips the test unless dirty pages can be observed in @p directory.
-#define MBE_REQUIRE_DIRTY_TRACKING(directory)                                           \
-  do {                                                                                  \
-    if (auto why_not = ::mbe::testing::why_dirty_pages_are_invisible(directory);        \
-        !why_not.empty())                                                               \
-      MBE_SKIP(why_not);                                                                \
+#define MBE_REQUIRE_DIRTY_TRACKING(directory)                                                      \
+  do {                                                                                             \
+    if (auto why_not = ::mbe::testing::why_dirty_pages_are_invisible(directory); !why_not.empty()) \
+      MBE_SKIP(why_not);                                                                           \
   } while (false)
 
 /// @brief Outcome of a child process.
 struct ProcessResult {
-  int exit_code = -1;    ///< exit status, or -1 when killed by a signal
-  int signal = 0;        ///< terminating signal, or 0
-  std::string out;       ///< everything written to standard output
-  std::string err;       ///< everything written to standard error
+  int exit_code = -1;  ///< exit status, or -1 when killed by a signal
+  int signal = 0;      ///< terminating signal, or 0
+  std::string out;     ///< everything written to standard output
+  std::string err;     ///< everything written to standard error
   [[nodiscard]] bool exited_with(int code) const { return signal == 0 && exit_code == code; }
 };
 

@@ -27,7 +27,8 @@ std::string find_tool(const std::string& name) {
 // Once per process: a mount namespace of our own, not propagating to the host.
 std::string enter_private_mount_namespace() {
   static std::string result = [] {
-    if (::unshare(CLONE_NEWNS) != 0) return std::string("unshare(CLONE_NEWNS): ") + std::strerror(errno);
+    if (::unshare(CLONE_NEWNS) != 0)
+      return std::string("unshare(CLONE_NEWNS): ") + std::strerror(errno);
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
       return std::string("mount --make-rprivate /: ") + std::strerror(errno);
     return std::string();
@@ -75,7 +76,8 @@ std::unique_ptr<TinyFilesystem> TinyFilesystem::make(const std::filesystem::path
     ::close(fd);
   }
   std::vector<std::string> format = {mkfs, "-q", options.type == "ext4" ? "-F" : "-f"};
-  if (options.type == "ext4" && !options.journal) format.insert(format.end(), {"-O", "^has_journal"});
+  if (options.type == "ext4" && !options.journal)
+    format.insert(format.end(), {"-O", "^has_journal"});
   format.push_back(image.string());
   if (const auto formatted = mbe::testing::run_program(format); !formatted.exited_with(0)) {
     why_not = "mkfs." + options.type + " failed: " + formatted.err;

@@ -13,8 +13,8 @@ namespace mbe::testing {
 class TinyFilesystem {
  public:
   struct Options {
-    std::size_t mib = 8;   ///< image size (xfs needs 300, btrfs 114 at least)
-    bool journal = true;   ///< ext4 only; false: mkfs.ext4 -O ^has_journal
+    std::size_t mib = 8;  ///< image size (xfs needs 300, btrfs 114 at least)
+    bool journal = true;  ///< ext4 only; false: mkfs.ext4 -O ^has_journal
     /// > 0: the image lives on a tmpfs of this size, so the *device* runs
     /// out of space below the filesystem and writeback fails with I/O errors.
     std::size_t backing_mib = 0;
@@ -39,7 +39,7 @@ class TinyFilesystem {
 }  // namespace mbe::testing
 
 /// Skips the test case unless a tiny filesystem can be made; else names it.
-#define CH08_TINY_FILESYSTEM(name, work_dir, ...)                                          \
-  std::string name##_why_not;                                                              \
+#define CH08_TINY_FILESYSTEM(name, work_dir, ...)                                            \
+  std::string name##_why_not;                                                                \
   auto name = ::mbe::testing::TinyFilesystem::make(work_dir, {__VA_ARGS__}, name##_why_not); \
   if (!name) MBE_SKIP(name##_why_not)

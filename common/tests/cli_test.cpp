@@ -61,12 +61,12 @@ TEST_CASE("parse_command_line reads operands and options in any order") {
 TEST_CASE("parse_command_line answers help with 0 and usage errors with 2") {
   CHECK(parse({"--help"}).exit_status == 0);
   CHECK(parse({"file", "-h"}).exit_status == 0);
-  CHECK(parse({}).exit_status == 2);                         // missing operand
-  CHECK(parse({"a", "b"}).exit_status == 2);                 // one too many
-  CHECK(parse({"a", "--pages"}).exit_status == 2);           // no value
-  CHECK(parse({"a", "--pages", "0"}).exit_status == 2);      // out of range
-  CHECK(parse({"a", "--pages", "ten"}).exit_status == 2);    // not a number
-  CHECK(parse({"a", "--colour", "red"}).exit_status == 2);   // unknown option
+  CHECK(parse({}).exit_status == 2);                        // missing operand
+  CHECK(parse({"a", "b"}).exit_status == 2);                // one too many
+  CHECK(parse({"a", "--pages"}).exit_status == 2);          // no value
+  CHECK(parse({"a", "--pages", "0"}).exit_status == 2);     // out of range
+  CHECK(parse({"a", "--pages", "ten"}).exit_status == 2);   // not a number
+  CHECK(parse({"a", "--colour", "red"}).exit_status == 2);  // unknown option
 }
 
 TEST_CASE("print_line leaves the process at once and whole - stdio's buffer dies with a SIGKILL") {

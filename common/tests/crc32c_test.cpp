@@ -6,7 +6,9 @@
 #include "msync/crc32c.hpp"
 
 namespace {
-std::span<const std::byte> bytes_of(const std::string& text) { return std::as_bytes(std::span(text)); }
+std::span<const std::byte> bytes_of(const std::string& text) {
+  return std::as_bytes(std::span(text));
+}
 }  // namespace
 
 TEST_CASE("crc32c matches the published check values") {

@@ -99,8 +99,11 @@ TEST_CASE("pretended writeback turns dirty pages into pages under writeback for 
 }
 
 TEST_CASE("exercise checks print errno values by name and text") {
-  CHECK(doctest::toString(std::make_error_code(std::errc::invalid_argument)) == "EINVAL (Invalid argument)");
-  CHECK(doctest::toString(std::error_code{EBUSY, std::system_category()}) == "EBUSY (Device or resource busy)");
-  CHECK(doctest::toString(mbe::testing::as_error(std::errc::bad_file_descriptor)) == "EBADF (Bad file descriptor)");
+  CHECK(doctest::toString(std::make_error_code(std::errc::invalid_argument)) ==
+        "EINVAL (Invalid argument)");
+  CHECK(doctest::toString(std::error_code{EBUSY, std::system_category()}) ==
+        "EBUSY (Device or resource busy)");
+  CHECK(doctest::toString(mbe::testing::as_error(std::errc::bad_file_descriptor)) ==
+        "EBADF (Bad file descriptor)");
   CHECK(doctest::toString(std::error_code{}) == "no error");
 }

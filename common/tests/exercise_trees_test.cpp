@@ -37,6 +37,8 @@ TEST_CASE("exercise and solution folders hold the same file names") {
     CHECK(fs::exists(root / "chapters" / folder / "exercise" / "exercise.hpp"));
     CHECK(fs::exists(root / "chapters" / folder / "exercise" / "check.cpp"));
     for (const auto& name : stubs)
-      if (name.ends_with(".cpp")) CHECK(mbe::testing::read_file(root / "exercises" / folder / name).find("TODO") != std::string::npos);
+      if (name.ends_with(".cpp"))
+        CHECK(mbe::testing::read_file(root / "exercises" / folder / name).find("TODO") !=
+              std::string::npos);
   }
 }

@@ -222,7 +222,8 @@ TEST_CASE("sync_parent_directory names the call that failed - open or fsync of t
   CHECK(failure.call == "MappedFile::sync_parent_directory");
 }
 
-TEST_CASE("the shrink guard ends a read past a shrunk file with its message and lets other SIGBUS kill") {
+TEST_CASE(
+    "the shrink guard ends a read past a shrunk file with its message and lets other SIGBUS kill") {
   ScratchDir dir;
   const auto path = dir.path() / "shrinks.bin";
   const auto messages = dir.path() / "stderr.txt";

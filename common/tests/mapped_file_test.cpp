@@ -13,7 +13,6 @@
 #include "msync/errors.hpp"
 #include "msync/mapped_file.hpp"
 #include "msync/page_cache.hpp"
-#include "filesystem.hpp"
 #include "testing.hpp"
 
 using mbe::MappedFile;
@@ -42,7 +41,8 @@ TEST_CASE("page_rounded moves the start down to its page and still covers the la
   CHECK(mbe::page_rounded(0, 0, 4096) == mbe::ByteRange{0, 0});
 }
 
-TEST_CASE("sync of offset 4095 length 2 cleans the two pages it touches and beyond them only on btrfs") {
+TEST_CASE(
+    "sync of offset 4095 length 2 cleans the two pages it touches and beyond them only on btrfs") {
   ScratchDir dir;
   MBE_REQUIRE_DIRTY_TRACKING(dir.path());
   const auto filesystem = mbe::testing::filesystem_of(dir.path());
@@ -57,7 +57,7 @@ TEST_CASE("sync of offset 4095 length 2 cleans the two pages it touches and beyo
   CHECK(dirty_pages(file, 0, 2) == 0);
   mbe::testing::observe("dirty pages left outside the range", dirty_pages(file, 2, 2));
   CHECK(dirty_pages(file, 2, 2) == (*whole_file ? 0U : 2U));  // btrfs syncs the whole file
-  CHECK(mbe::page_cache_state(file.fd()).writeback == 0);  // MS_SYNC waited for the I/O
+  CHECK(mbe::page_cache_state(file.fd()).writeback == 0);     // MS_SYNC waited for the I/O
 }
 
 TEST_CASE("every odd range syncs without EINVAL") {
@@ -250,8 +250,8 @@ TEST_CASE("sync_parent_directory sends the device a cache flush for a new entry"
   ScratchDir dir;
   const auto filesystem = mbe::testing::filesystem_of(dir.path());
   using mbe::testing::FilesystemKind;
-  if (filesystem.kind != FilesystemKind::ext4_journal && filesystem.kind != FilesystemKind::ext4_no_journal &&
-      filesystem.kind != FilesystemKind::xfs)
+  if (filesystem.kind != FilesystemKind::ext4_journal &&
+      filesystem.kind != FilesystemKind::ext4_no_journal && filesystem.kind != FilesystemKind::xfs)
     MBE_SKIP(mbe::testing::not_measured_on(filesystem));
   auto file = MappedFile::create(dir.file("f"), 4096);
   const auto before = mbe::flushes_sent(file.fd());

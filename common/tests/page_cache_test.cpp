@@ -20,11 +20,11 @@ TEST_CASE("the probe counts cached and dirty pages of a byte range") {
   const std::size_t page = mbe::page_size();
   auto file = mbe::MappedFile::create(dir.file("f"), 10 * page);
   for (std::size_t i : {1U, 2U, 7U}) file.bytes()[i * page] = std::byte{1};
-  CHECK(mbe::page_cache_state(file.fd()).dirty == 3);           // length 0 = to end of file
+  CHECK(mbe::page_cache_state(file.fd()).dirty == 3);  // length 0 = to end of file
   CHECK(mbe::page_cache_state(file.fd(), 0, 3 * page).dirty == 2);
   CHECK(mbe::page_cache_state(file.fd(), 3 * page, 4 * page).dirty == 0);
   CHECK(mbe::page_cache_state(file.fd(), 7 * page, 1).dirty == 1);  // any byte of the page
-  CHECK(mbe::page_cache_state(file.fd()).cached >= 3);  // plus clean neighbours read in
+  CHECK(mbe::page_cache_state(file.fd()).cached >= 3);              // plus clean neighbours read in
 }
 
 // mincore(2) answers "is this page in RAM?" — one bit per page, the same for
@@ -61,8 +61,9 @@ TEST_CASE("the probe reports errors with the call and symbolic errno") {
   }
   CHECK(mbe::page_cache_probe_hint(std::error_code(ENOSYS, std::generic_category()))
             .find("Linux 6.5") != std::string::npos);
-  CHECK(mbe::page_cache_probe_hint(std::error_code(EPERM, std::generic_category()))
-            .find("writing") != std::string::npos);
+  CHECK(
+      mbe::page_cache_probe_hint(std::error_code(EPERM, std::generic_category())).find("writing") !=
+      std::string::npos);
 }
 
 TEST_CASE("the probe refuses a file the caller cannot write") {

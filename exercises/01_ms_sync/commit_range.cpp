@@ -8,7 +8,8 @@
 
 namespace ex01 {
 
-std::error_code commit_range([[maybe_unused]] std::span<std::byte> mapping, [[maybe_unused]] std::size_t offset,
+std::error_code commit_range([[maybe_unused]] std::span<std::byte> mapping,
+                             [[maybe_unused]] std::size_t offset,
                              [[maybe_unused]] std::size_t length) {
   // TODO 1: refuse a range that is not inside the mapping (watch out for overflow).
   // TODO 2: msync needs a page-aligned start address: sysconf(_SC_PAGESIZE).

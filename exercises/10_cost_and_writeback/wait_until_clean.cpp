@@ -7,7 +7,8 @@
 
 namespace ex10 {
 
-std::error_code wait_until_clean([[maybe_unused]] int fd, [[maybe_unused]] std::chrono::milliseconds timeout,
+std::error_code wait_until_clean([[maybe_unused]] int fd,
+                                 [[maybe_unused]] std::chrono::milliseconds timeout,
                                  [[maybe_unused]] std::chrono::milliseconds& waited) {
   // TODO 1: probe the whole file; stop with the probe's error if it fails.
   // TODO 2: clean means no dirty page and none under writeback.

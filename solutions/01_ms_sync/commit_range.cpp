@@ -10,7 +10,8 @@ namespace ex01 {
 
 // [solution]
 std::error_code commit_range(std::span<std::byte> mapping, std::size_t offset, std::size_t length) {
-  if (offset > mapping.size() || length > mapping.size() - offset)  // no overflow: subtract, never add
+  if (offset > mapping.size() ||
+      length > mapping.size() - offset)  // no overflow: subtract, never add
     return std::make_error_code(std::errc::invalid_argument);
   if (length == 0) return {};
   const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));

@@ -12,8 +12,9 @@
 using mbe::testing::ScratchDir;
 
 TEST_CASE("a store makes exactly its page dirty") {
-  MBE_HINTS("cachestat(2) reports per range: mbe::probe_page_cache(fd, offset, length, state)",
-            "the answer is in state.dirty; pass offset and length on unchanged (length 0 = to the end)");
+  MBE_HINTS(
+      "cachestat(2) reports per range: mbe::probe_page_cache(fd, offset, length, state)",
+      "the answer is in state.dirty; pass offset and length on unchanged (length 0 = to the end)");
   ScratchDir dir;
   MBE_REQUIRE_DIRTY_TRACKING(dir.path());
   const auto page = mbe::page_size();
@@ -54,7 +55,8 @@ TEST_CASE("a page still under writeback is not durable (writeback pretended)") {
 }
 
 TEST_CASE("a descriptor the kernel cannot probe gives no answer") {
-  MBE_HINTS("when the probe fails, return -1 and false", "\"cannot tell\" must never read as \"durable\"");
+  MBE_HINTS("when the probe fails, return -1 and false",
+            "\"cannot tell\" must never read as \"durable\"");
   CHECK(ex00::count_dirty_pages(-1, 0, 0) == -1);
   MBE_CATCHES(!ex00::range_is_durable(-1, 0, 0), "a failed probe was read as \"durable\"");
 }

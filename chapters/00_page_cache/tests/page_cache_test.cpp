@@ -70,7 +70,8 @@ TEST_CASE("each store into a MAP_SHARED mapping dirties exactly its own page") {
     file.bytes()[i * page + 17] = std::byte{1};
     const auto state = mbe::page_cache_state(file.fd());
     CHECK(state.dirty == i + 1);
-    CHECK(state.cached >= state.dirty);  // the first fault also reads neighbours in (read-around), clean
+    CHECK(state.cached >=
+          state.dirty);  // the first fault also reads neighbours in (read-around), clean
     // and it is precisely page i that is dirty
     CHECK(mbe::page_cache_state(file.fd(), i * page, page).dirty == 1);
   }
@@ -126,8 +127,8 @@ TEST_CASE("exit of a process with a live mapping writes nothing back") {
 TEST_CASE("dirty_pages prints one more dirty page after every store") {
   ScratchDir dir;
   MBE_REQUIRE_DIRTY_TRACKING(dir.path());
-  const auto run = mbe::testing::run_program(
-      {MBE_PROGRAM_DIRTY_PAGES, dir.file("f").string(), "--pages", "3"});
+  const auto run =
+      mbe::testing::run_program({MBE_PROGRAM_DIRTY_PAGES, dir.file("f").string(), "--pages", "3"});
   REQUIRE(run.exited_with(0));
   // "after store 2:         cached   4   dirty   2   writeback   0" -> 2
   auto dirty_after = [&](const std::string& step) -> long {
@@ -149,9 +150,11 @@ TEST_CASE("chapter 00 programs refuse bad input without touching files") {
 
   const auto dirty = mbe::testing::run_program({MBE_PROGRAM_DIRTY_PAGES, existing.string()});
   CHECK(dirty.exited_with(1));
-  CHECK(dirty.err.find("open " + existing.string() + ": EEXIST (File exists)") != std::string::npos);
+  CHECK(dirty.err.find("open " + existing.string() + ": EEXIST (File exists)") !=
+        std::string::npos);
 
-  const auto unmap = mbe::testing::run_program({MBE_PROGRAM_UNMAP_AND_EXIT, existing.string(), "x"});
+  const auto unmap =
+      mbe::testing::run_program({MBE_PROGRAM_UNMAP_AND_EXIT, existing.string(), "x"});
   CHECK(unmap.exited_with(1));
   CHECK(unmap.err.find("open: EEXIST (File exists)") != std::string::npos);
   CHECK(mbe::testing::read_file(existing) == "precious data");
@@ -163,7 +166,8 @@ TEST_CASE("chapter 00 programs refuse bad input without touching files") {
   CHECK(mbe::testing::run_program({MBE_PROGRAM_DIRTY_PAGES, "f", "--pages", "0"}).exited_with(2));
   CHECK(mbe::testing::run_program({MBE_PROGRAM_DIRTY_PAGES}).exited_with(2));
   CHECK(mbe::testing::run_program({MBE_PROGRAM_PEEK}).exited_with(2));
-  for (const char* program : {MBE_PROGRAM_DIRTY_PAGES, MBE_PROGRAM_UNMAP_AND_EXIT, MBE_PROGRAM_PEEK}) {
+  for (const char* program :
+       {MBE_PROGRAM_DIRTY_PAGES, MBE_PROGRAM_UNMAP_AND_EXIT, MBE_PROGRAM_PEEK}) {
     const auto help = mbe::testing::run_program({program, "--help"});
     CHECK(help.exited_with(0));
     CHECK(help.out.find("usage:") == 0);

@@ -1,11 +1,12 @@
-// Checks of the chapter 01 exercise (see chapters/00_page_cache/exercise/check.cpp for how they run).
+// Checks of the chapter 01 exercise (see chapters/00_page_cache/exercise/check.cpp for how they
+// run).
 #include <doctest/doctest.h>
 
 #include "exercise.hpp"
-#include "msync/mapped_file.hpp"
-#include "msync/page_cache.hpp"
 #include "exercise_check.hpp"
 #include "filesystem.hpp"
+#include "msync/mapped_file.hpp"
+#include "msync/page_cache.hpp"
 
 using mbe::testing::as_error;
 using mbe::testing::ScratchDir;
@@ -20,7 +21,8 @@ TEST_CASE("a committed range has no dirty page left") {
   file.bytes()[0] = std::byte{1};
   file.bytes()[page] = std::byte{1};
   CHECK_FALSE(ex01::commit_range(file.bytes(), 0, 2 * page));
-  MBE_CATCHES(mbe::page_cache_state(file.fd()).dirty == 0, "the range is still dirty: msync without MS_SYNC writes nothing");
+  MBE_CATCHES(mbe::page_cache_state(file.fd()).dirty == 0,
+              "the range is still dirty: msync without MS_SYNC writes nothing");
 }
 
 TEST_CASE("an unaligned offset is committed and not refused") {
@@ -36,7 +38,8 @@ TEST_CASE("an unaligned offset is committed and not refused") {
   MBE_CATCHES(ex01::commit_range(file.bytes(), page + 100, page) == std::error_code{},
               "msync was called with a start address that is not page-aligned");
   MBE_CATCHES(mbe::page_cache_state(file.fd()).dirty == 0,
-              "the start was rounded down but the length was not extended: the range's last page stays dirty");
+              "the start was rounded down but the length was not extended: the range's last page "
+              "stays dirty");
 }
 
 TEST_CASE("a range outside the mapping is refused with EINVAL") {
@@ -47,7 +50,8 @@ TEST_CASE("a range outside the mapping is refused with EINVAL") {
   const auto size = file.size();
   CHECK(ex01::commit_range(file.bytes(), size, 1) == as_error(std::errc::invalid_argument));
   CHECK(ex01::commit_range(file.bytes(), 1, size) == as_error(std::errc::invalid_argument));
-  MBE_CATCHES(ex01::commit_range(file.bytes(), 8, SIZE_MAX) == as_error(std::errc::invalid_argument),
-              "offset + length overflowed and the range passed the bounds check");
+  MBE_CATCHES(
+      ex01::commit_range(file.bytes(), 8, SIZE_MAX) == as_error(std::errc::invalid_argument),
+      "offset + length overflowed and the range passed the bounds check");
   CHECK_FALSE(ex01::commit_range(file.bytes(), size, 0));  // empty, at the end: fine
 }

@@ -49,7 +49,9 @@ TEST_CASE("after msync MS_SYNC the range has no dirty and no writeback page") {
 // a device of the test's own (ext4 without a journal on a loop device,
 // a tiny filesystem of its own), where only this test sends anything. That the
 // flush is what survives a power loss is chapter 07's lab.
-TEST_CASE("msync MS_SYNC sends a device cache flush where sync_file_range leaves the same clean pages without one") {
+TEST_CASE(
+    "msync MS_SYNC sends a device cache flush where sync_file_range leaves the same clean pages "
+    "without one") {
   ScratchDir dir;
   CH08_TINY_FILESYSTEM(disk, dir.path(), .mib = 64, .journal = false, .backing_mib = 80);
   const std::size_t page = mbe::page_size();
@@ -57,7 +59,8 @@ TEST_CASE("msync MS_SYNC sends a device cache flush where sync_file_range leaves
   REQUIRE(::fsync(file.fd()) == 0);  // the new file's metadata, before counting
   const auto flushes = [&] { return mbe::flushes_sent(file.fd()).value_or(0); };
   const auto dirty_all = [&] {
-    for (std::size_t i = 0; i < 16; ++i) file.bytes()[i * page] = std::byte{static_cast<unsigned char>(i + 1)};
+    for (std::size_t i = 0; i < 16; ++i)
+      file.bytes()[i * page] = std::byte{static_cast<unsigned char>(i + 1)};
     REQUIRE(mbe::page_cache_state(file.fd()).dirty == 16);
   };
   REQUIRE(mbe::flushes_sent(file.fd()).has_value());
@@ -65,7 +68,8 @@ TEST_CASE("msync MS_SYNC sends a device cache flush where sync_file_range leaves
   dirty_all();
   const auto before_range = flushes();
   REQUIRE(::sync_file_range(file.fd(), 0, 0,
-                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) == 0);
+                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                                SYNC_FILE_RANGE_WAIT_AFTER) == 0);
   const auto after_range = flushes();
   const auto range_state = mbe::page_cache_state(file.fd());
   CHECK(range_state.dirty == 0);
@@ -96,7 +100,8 @@ TEST_CASE("commit_state leaves the file clean and a fresh process reads the comm
   ScratchDir dir;
   MBE_REQUIRE_DIRTY_TRACKING(dir.path());
   const auto path = dir.file("state.bin");
-  const auto first = run_program({MBE_PROGRAM_COMMIT_STATE, path.string(), "--add", "5", "--note", "hello"});
+  const auto first =
+      run_program({MBE_PROGRAM_COMMIT_STATE, path.string(), "--add", "5", "--note", "hello"});
   REQUIRE(first.exited_with(0));
   CHECK(first.out == "committed: counter=5 commits=1 note=\"hello\"\n");
   REQUIRE(run_program({MBE_PROGRAM_COMMIT_STATE, path.string(), "--add", "2"}).exited_with(0));
@@ -169,12 +174,14 @@ TEST_CASE("read_state refuses bad files with a clear message and leaves them unc
 }
 
 TEST_CASE("chapter 01 programs answer --help and reject bad arguments") {
-  for (const char* program : {MBE_PROGRAM_COMMIT_STATE, MBE_PROGRAM_READ_STATE, MBE_PROGRAM_DURABLE_YET}) {
+  for (const char* program :
+       {MBE_PROGRAM_COMMIT_STATE, MBE_PROGRAM_READ_STATE, MBE_PROGRAM_DURABLE_YET}) {
     const auto help = run_program({program, "--help"});
     CHECK(help.exited_with(0));
     CHECK(help.out.find("usage:") == 0);
     CHECK(run_program({program}).exited_with(2));
   }
   CHECK(run_program({MBE_PROGRAM_COMMIT_STATE, "f", "--add", "x"}).exited_with(2));
-  CHECK(run_program({MBE_PROGRAM_COMMIT_STATE, "f", "--note", std::string(48, 'n')}).exited_with(2));
+  CHECK(
+      run_program({MBE_PROGRAM_COMMIT_STATE, "f", "--note", std::string(48, 'n')}).exited_with(2));
 }

@@ -12,10 +12,10 @@ namespace ex02 {
 // [contract]
 /// What the program needs after storing into a MAP_SHARED mapping.
 enum class Need {
-  visible_to_other_processes,  ///< readers of the file (mapping or read()) see the stores
-  mapped_range_on_disk,        ///< the stored range survives a power loss
-  file_data_on_disk,           ///< all the file's data survives a power loss
-  data_and_timestamps_on_disk, ///< ...and its metadata too, modification time included
+  visible_to_other_processes,   ///< readers of the file (mapping or read()) see the stores
+  mapped_range_on_disk,         ///< the stored range survives a power loss
+  file_data_on_disk,            ///< all the file's data survives a power loss
+  data_and_timestamps_on_disk,  ///< ...and its metadata too, modification time included
 };
 
 /// The calls to choose from.

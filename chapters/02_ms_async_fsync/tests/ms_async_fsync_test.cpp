@@ -88,7 +88,8 @@ TEST_CASE("msync MS_SYNC fsync and fdatasync each leave nothing dirty or in writ
 // and fdatasync skips — on journaled ext4 (mkfs.ext4's default), on a loop
 // device of the test's own so that its counters are only this test's. Without
 // a journal, or on another filesystem, the numbers differ (chapter 10).
-TEST_CASE("on journaled ext4 each durable call sends a cache flush and only fsync writes the mtime") {
+TEST_CASE(
+    "on journaled ext4 each durable call sends a cache flush and only fsync writes the mtime") {
   ScratchDir dir;
   CH08_TINY_FILESYSTEM(disk, dir.path(), .mib = 64, .journal = true, .backing_mib = 80);
   auto file = mbe::MappedFile::create(disk->root() / "f", 4 * mbe::page_size());
@@ -115,8 +116,9 @@ TEST_CASE("on journaled ext4 each durable call sends a cache flush and only fsyn
   const auto by_msync = cost_of([&] { return ::msync(file.bytes().data(), file.size(), MS_SYNC); });
   const auto by_fdatasync = cost_of([&] { return ::fdatasync(file.fd()); });
   const auto by_fsync = cost_of([&] { return ::fsync(file.fd()); });
-  INFO("MS_SYNC ", by_msync.bytes, " B ", by_msync.flushes, " flushes; fdatasync ", by_fdatasync.bytes, " B ",
-       by_fdatasync.flushes, " flushes; fsync ", by_fsync.bytes, " B ", by_fsync.flushes, " flushes");
+  INFO("MS_SYNC ", by_msync.bytes, " B ", by_msync.flushes, " flushes; fdatasync ",
+       by_fdatasync.bytes, " B ", by_fdatasync.flushes, " flushes; fsync ", by_fsync.bytes, " B ",
+       by_fsync.flushes, " flushes");
   // Each one flushes the device's cache ...
   CHECK(by_msync.flushes >= 1);
   CHECK(by_fdatasync.flushes >= 1);

@@ -25,7 +25,8 @@ TEST_CASE("what_each_call_does prints the table the chapter teaches") {
   REQUIRE(run.exited_with(0));
   auto row = [&](const std::string& name) {
     const auto at = run.out.find(name);
-    return at == std::string::npos ? std::string() : run.out.substr(at, run.out.find('\n', at) - at);
+    return at == std::string::npos ? std::string()
+                                   : run.out.substr(at, run.out.find('\n', at) - at);
   };
   CHECK(row("msync(MS_ASYNC)").find("64/0") != std::string::npos);
   CHECK(row("msync(flags = 0)").find("64/0") != std::string::npos);
@@ -46,8 +47,8 @@ TEST_CASE("three_ways_timed reports min median and max for each way") {
 
 TEST_CASE("chapter 02 programs answer --help and reject bad arguments") {
   using mbe::testing::run_program;
-  for (const char* program :
-       {MBE_PROGRAM_WHAT_EACH_CALL_DOES, MBE_PROGRAM_FSYNC_READONLY, MBE_PROGRAM_THREE_WAYS_TIMED}) {
+  for (const char* program : {MBE_PROGRAM_WHAT_EACH_CALL_DOES, MBE_PROGRAM_FSYNC_READONLY,
+                              MBE_PROGRAM_THREE_WAYS_TIMED}) {
     const auto help = run_program({program, "--help"});
     CHECK(help.exited_with(0));
     CHECK(help.out.find("usage:") == 0);

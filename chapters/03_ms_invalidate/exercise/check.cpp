@@ -1,4 +1,5 @@
-// Checks of the chapter 03 exercise (see chapters/00_page_cache/exercise/check.cpp for how they run).
+// Checks of the chapter 03 exercise (see chapters/00_page_cache/exercise/check.cpp for how they
+// run).
 #include <doctest/doctest.h>
 
 #include <sys/mman.h>
@@ -6,9 +7,9 @@
 #include <unistd.h>
 
 #include "exercise.hpp"
+#include "exercise_check.hpp"
 #include "msync/mapped_file.hpp"
 #include "msync/page_cache.hpp"
-#include "exercise_check.hpp"
 
 using mbe::testing::ScratchDir;
 
@@ -23,7 +24,8 @@ TEST_CASE("a locked dirty range is committed") {
   REQUIRE(::syscall(SYS_mlock, file.bytes().data(), file.size()) == 0);
   file.bytes()[0] = std::byte{1};
   file.bytes()[3 * page] = std::byte{1};
-  MBE_CATCHES(ex03::commit_locked(file.bytes()) == std::error_code{}, "MS_INVALIDATE \"to be safe\" fails with EBUSY on locked pages");
+  MBE_CATCHES(ex03::commit_locked(file.bytes()) == std::error_code{},
+              "MS_INVALIDATE \"to be safe\" fails with EBUSY on locked pages");
   CHECK(mbe::page_cache_state(file.fd()).dirty == 0);
   ::syscall(SYS_munlock, file.bytes().data(), file.size());
 }
@@ -37,5 +39,6 @@ TEST_CASE("an unlocked dirty range is committed too") {
   auto file = mbe::MappedFile::create(dir.file("f"), 2 * page);
   file.bytes()[page] = std::byte{1};
   CHECK_FALSE(ex03::commit_locked(file.bytes()));
-  MBE_CATCHES(mbe::page_cache_state(file.fd()).dirty == 0, "the range is still dirty: MS_ASYNC writes nothing on Linux");
+  MBE_CATCHES(mbe::page_cache_state(file.fd()).dirty == 0,
+              "the range is still dirty: MS_ASYNC writes nothing on Linux");
 }

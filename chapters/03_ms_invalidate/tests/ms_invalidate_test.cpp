@@ -18,12 +18,15 @@ using mbe::testing::ScratchDir;
 
 namespace {
 // Skips unless this process may lock a page (root, or RLIMIT_MEMLOCK allows it).
-bool can_lock(void* address, std::size_t length) { return ch03::lock_pages(address, length) == 0; }
+bool can_lock(void* address, std::size_t length) {
+  return ch03::lock_pages(address, length) == 0;
+}
 }  // namespace
 
 TEST_CASE("a mapping sees another process's write at once without MS_INVALIDATE") {
   ScratchDir dir;
-  const auto run = run_program({MBE_PROGRAM_SEES_WRITES, dir.file("f").string(), "--rounds", "10000"});
+  const auto run =
+      run_program({MBE_PROGRAM_SEES_WRITES, dir.file("f").string(), "--rounds", "10000"});
   CHECK(run.exited_with(0));
   CHECK(run.out == "seen at once through the mapping: 10000 of 10000 writes\n");
 }
@@ -83,8 +86,9 @@ TEST_CASE("invalidate_locked prints EBUSY and the unsynced page") {
   if (run.exited_with(1) && run.err.find("mlock") == 0) MBE_SKIP("mlock refused: " + run.err);
   REQUIRE(run.exited_with(0));
   CHECK(run.out.find("MS_INVALIDATE, unlocked page:          0\n") != std::string::npos);
-  CHECK(run.out.find("MS_INVALIDATE, locked page:            -1, EBUSY (Device or resource busy)") !=
-        std::string::npos);
+  CHECK(
+      run.out.find("MS_INVALIDATE, locked page:            -1, EBUSY (Device or resource busy)") !=
+      std::string::npos);
   CHECK(run.out.find("MS_SYNC | MS_INVALIDATE, locked page:  -1, EBUSY") != std::string::npos);
   CHECK(run.out.find("locked page afterwards: dirty 1  <- not synced") != std::string::npos);
 }
@@ -94,7 +98,8 @@ TEST_CASE("MAP_PRIVATE untouched pages show later changes to the file") {
   mbe::testing::write_file(dir.file("f"), std::string(mbe::page_size(), 'a'));
   const int fd = ::open(dir.file("f").c_str(), O_RDWR | O_CLOEXEC);
   REQUIRE(fd >= 0);
-  auto* view = static_cast<char*>(::mmap(nullptr, mbe::page_size(), PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0));
+  auto* view = static_cast<char*>(
+      ::mmap(nullptr, mbe::page_size(), PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0));
   REQUIRE(view != MAP_FAILED);
   CHECK(view[0] == 'a');  // read: faulted in, shared with the page cache, not copied
   REQUIRE(::pwrite(fd, "F", 1, 0) == 1);

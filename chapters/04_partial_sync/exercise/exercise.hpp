@@ -11,8 +11,8 @@ namespace ex04 {
 
 // [contract]
 struct SyncResult {
-  std::error_code error;   ///< the first error msync reported, or none
-  std::size_t calls = 0;   ///< how many times msync was called
+  std::error_code error;  ///< the first error msync reported, or none
+  std::size_t calls = 0;  ///< how many times msync was called
 };
 
 /// Makes durable the records whose indices are in @p changed (ascending, no

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "filesystem.hpp"
 #include "msync/device_writes.hpp"
 #include "msync/mapped_file.hpp"
 #include "msync/page_cache.hpp"
-#include "filesystem.hpp"
 #include "testing.hpp"
 
 using mbe::testing::run_program;
@@ -69,11 +69,13 @@ TEST_CASE("a 1-byte store dirties one page in a file filled by single-page fault
     // device's read_ahead_kb allows: observed, not asserted (it is a property
     // of the device's readahead setting, not of the filesystem).
     if (random_access) REQUIRE(::madvise(file.bytes().data(), file.size(), MADV_RANDOM) == 0);
-    for (std::size_t at = 0; at < file.size(); at += mbe::page_size()) file.bytes()[at] = std::byte{1};
+    for (std::size_t at = 0; at < file.size(); at += mbe::page_size())
+      file.bytes()[at] = std::byte{1};
     REQUIRE_FALSE(file.sync_all());
     file.bytes()[3 << 20] = std::byte{'x'};
     const std::uint64_t dirty = mbe::page_cache_state(file.fd()).dirty;
-    mbe::testing::observe(random_access ? "dirtied with MADV_RANDOM" : "dirtied with readahead", dirty);
+    mbe::testing::observe(random_access ? "dirtied with MADV_RANDOM" : "dirtied with readahead",
+                          dirty);
     if (random_access) CHECK(dirty == 1);
   }
 }
@@ -81,7 +83,8 @@ TEST_CASE("a 1-byte store dirties one page in a file filled by single-page fault
 TEST_CASE("folio_amplification prints the three fills") {
   ScratchDir dir;
   MBE_REQUIRE_DIRTY_TRACKING(dir.path());
-  const auto run = run_program({MBE_PROGRAM_FOLIO_AMPLIFICATION, dir.path().string(), "--tries", "1"});
+  const auto run =
+      run_program({MBE_PROGRAM_FOLIO_AMPLIFICATION, dir.path().string(), "--tries", "1"});
   REQUIRE(run.exited_with(0));
   for (const char* fill : {"1 MiB write()s", "4 KiB write()s", "mapped stores"})
     CHECK(run.out.find(fill) != std::string::npos);
@@ -103,8 +106,9 @@ TEST_CASE("one dirty page is one dirty page whatever the mapping size") {
 
 TEST_CASE("mapping_size_cost times every size from 4 KiB to 1 GiB") {
   ScratchDir dir;
-  const auto run = run_program({MBE_PROGRAM_MAPPING_SIZE_COST, dir.path().string(), "--rounds", "2"});
+  const auto run =
+      run_program({MBE_PROGRAM_MAPPING_SIZE_COST, dir.path().string(), "--rounds", "2"});
   REQUIRE(run.exited_with(0));
-  for (const char* size : {"4 KiB", "1 MiB", "64 MiB", "1 GiB"}) CHECK(run.out.find(size) != std::string::npos);
+  for (const char* size : {"4 KiB", "1 MiB", "64 MiB", "1 GiB"})
+    CHECK(run.out.find(size) != std::string::npos);
 }
-

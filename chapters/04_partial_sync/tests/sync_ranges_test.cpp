@@ -9,9 +9,9 @@
 #include <optional>
 #include <string>
 
+#include "filesystem.hpp"
 #include "msync/mapped_file.hpp"
 #include "msync/page_cache.hpp"
-#include "filesystem.hpp"
 #include "testing.hpp"
 
 using mbe::testing::run_program;
@@ -25,7 +25,8 @@ std::uint64_t dirty_in_page(const mbe::MappedFile& file, std::size_t page_index)
 // 1 when a page outside a synced range stays dirty, 0 where the filesystem
 // syncs the whole file whatever the range (btrfs); nothing when not measured.
 std::optional<std::uint64_t> dirty_left_outside(const ScratchDir& dir) {
-  const auto whole_file = mbe::testing::range_sync_covers_whole_file(mbe::testing::filesystem_of(dir.path()));
+  const auto whole_file =
+      mbe::testing::range_sync_covers_whole_file(mbe::testing::filesystem_of(dir.path()));
   if (!whole_file) return std::nullopt;
   return *whole_file ? 0U : 1U;
 }
@@ -48,7 +49,8 @@ TEST_CASE("msync rounds the length up to whole pages") {
   const auto outside = dirty_left_outside(dir);
   if (!outside) MBE_SKIP(mbe::testing::not_measured_on(mbe::testing::filesystem_of(dir.path())));
   auto file = mbe::MappedFile::create(dir.file("f"), 3 * page);
-  for (std::size_t i = 0; i < 3; ++i) file.bytes()[i * page + page - 1] = std::byte{1};  // last byte
+  for (std::size_t i = 0; i < 3; ++i)
+    file.bytes()[i * page + page - 1] = std::byte{1};      // last byte
   REQUIRE(::msync(file.bytes().data(), 1, MS_SYNC) == 0);  // 1 byte: the whole first page
   CHECK(dirty_in_page(file, 0) == 0);
   CHECK(dirty_in_page(file, 1) == *outside);  // on btrfs the whole file was synced
@@ -125,7 +127,8 @@ TEST_CASE("msync of one page also cleans the other pages of its large folio") {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     REQUIRE(fd >= 0);
     const std::string chunk(std::size_t{1} << 20, 'w');
-    for (int i = 0; i < 2; ++i) REQUIRE(::write(fd, chunk.data(), chunk.size()) == static_cast<ssize_t>(chunk.size()));
+    for (int i = 0; i < 2; ++i)
+      REQUIRE(::write(fd, chunk.data(), chunk.size()) == static_cast<ssize_t>(chunk.size()));
     ::close(fd);
   }
   auto file = mbe::MappedFile::open(path);
@@ -135,7 +138,8 @@ TEST_CASE("msync of one page also cleans the other pages of its large folio") {
   const std::uint64_t folio_pages = mbe::page_cache_state(file.fd()).dirty;  // page 0's folio
   mbe::testing::observe("pages in page 0's folio", folio_pages);
   if (!*large_folios) CHECK(folio_pages == 1);
-  for (const std::size_t i : {std::size_t{1}, std::size_t{300}}) file.bytes()[i * page] = std::byte{'x'};
+  for (const std::size_t i : {std::size_t{1}, std::size_t{300}})
+    file.bytes()[i * page] = std::byte{'x'};
   REQUIRE_FALSE(file.sync(0, 1));  // page 0 only
   CHECK(dirty_in_page(file, 0) == 0);
   CHECK(dirty_in_page(file, 1) == (folio_pages > 1 ? 0U : *outside));  // page 0's folio, or not
@@ -154,8 +158,8 @@ TEST_CASE("per-record msync of 60-byte records fails for all but every 1024th re
 
 TEST_CASE("per-record msync of records that divide the page never fails") {
   ScratchDir dir;
-  const auto run = run_program(
-      {MBE_PROGRAM_PER_RECORD_BUG, dir.file("f").string(), "--records", "64", "--record-size", "4096"});
+  const auto run = run_program({MBE_PROGRAM_PER_RECORD_BUG, dir.file("f").string(), "--records",
+                                "64", "--record-size", "4096"});
   CHECK(run.exited_with(0));
   CHECK(run.out.find("0 of 64 calls failed\n") != std::string::npos);
 }
@@ -169,10 +173,12 @@ TEST_CASE("msync_arguments prints what the chapter teaches") {
   REQUIRE(run.exited_with(0));
   CHECK(run.out.find("unaligned start (base + 1):      -1, EINVAL") != std::string::npos);
   // ext4, xfs: the two other pages stay dirty, then the hole's page; btrfs syncs them all.
-  const std::string after_one_byte = "aligned start, length 1:         0   dirty pages left: " +
-                                     std::to_string(2 * *outside);
-  const std::string after_hole = "3 pages, middle one unmapped:    -1, ENOMEM (Cannot allocate memory)   "
-                                 "dirty pages left: " + std::to_string(*outside);
+  const std::string after_one_byte =
+      "aligned start, length 1:         0   dirty pages left: " + std::to_string(2 * *outside);
+  const std::string after_hole =
+      "3 pages, middle one unmapped:    -1, ENOMEM (Cannot allocate memory)   "
+      "dirty pages left: " +
+      std::to_string(*outside);
   CHECK(run.out.find(after_one_byte) != std::string::npos);
   CHECK(run.out.find(after_hole) != std::string::npos);
 }

@@ -14,8 +14,8 @@ struct Entry {
   std::uint32_t crc;       // mbe::crc32c of the 8 bytes of value
   std::uint32_t reserved;  // 0
 };
-struct Log {               // lives in a MAP_SHARED mapping
-  std::uint32_t committed; // entries published so far
+struct Log {                // lives in a MAP_SHARED mapping
+  std::uint32_t committed;  // entries published so far
   std::uint32_t reserved;
   Entry entries[256];
 };

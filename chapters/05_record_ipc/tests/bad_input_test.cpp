@@ -85,12 +85,14 @@ TEST_CASE("the consumer and the recovery scan refuse bad files and leave them un
   // A bad record: the consumer stops at it; the scan says what can be trusted.
   const auto path = dir.file("bad-record");
   mbe::testing::write_file(path, bad_record);
-  check_refused(MBE_PROGRAM_RECORD_CONSUMER, "ch05_record_consumer", path, "record 1: bad checksum");
+  check_refused(MBE_PROGRAM_RECORD_CONSUMER, "ch05_record_consumer", path,
+                "record 1: bad checksum");
   const auto scan = run_program({MBE_PROGRAM_RECORD_RECOVER, path.string()});
   CHECK(scan.exited_with(1));
   CHECK(scan.out ==
         "committed=4 valid=1 unpublished_valid=0 torn_after=0 finished=1 pattern_mismatch=0\n"
-        "first bad committed record: record 1: bad checksum; records 1 and later cannot be trusted\n");
+        "first bad committed record: record 1: bad checksum; records 1 and later cannot be "
+        "trusted\n");
   CHECK(mbe::testing::read_file(path) == bad_record);
 }
 

@@ -55,7 +55,8 @@ TEST_CASE("the header check names what is wrong") {
   auto words = file_image(4, 2);
   auto file = std::as_writable_bytes(std::span(words));
   CHECK(ch05::why_not_a_record_file(file).empty());
-  CHECK(ch05::why_not_a_record_file(file.first(63)) == "file is too short for a header: 63 bytes, need 64");
+  CHECK(ch05::why_not_a_record_file(file.first(63)) ==
+        "file is too short for a header: 63 bytes, need 64");
   CHECK(ch05::why_not_a_record_file(file.first(100)) ==
         "file is shorter than its header says: 100 bytes, 4 records need 320");
 
@@ -68,9 +69,11 @@ TEST_CASE("the header check names what is wrong") {
     return ch05::why_not_a_record_file(std::as_bytes(std::span(copy)));
   };
   CHECK(with_header([](auto& h) { h.magic = 42; }) == "not a record file (wrong magic number)");
-  CHECK(with_header([](auto& h) { h.version = 9; }) == "unsupported version 9 (this program reads version 1)");
+  CHECK(with_header([](auto& h) { h.version = 9; }) ==
+        "unsupported version 9 (this program reads version 1)");
   CHECK(with_header([](auto& h) { h.capacity = 3; }) == "corrupt header (checksum mismatch)");
-  CHECK(with_header([](auto& h) { h.committed = 5; }) == "corrupt header: 5 records committed, but room for 4");
+  CHECK(with_header([](auto& h) { h.committed = 5; }) ==
+        "corrupt header: 5 records committed, but room for 4");
   CHECK(with_header([](auto& h) {
           h.record_size = 36;
           h.header_crc = ch05::make_header(h.capacity, 36).header_crc;
@@ -101,7 +104,8 @@ TEST_CASE("the recovery scan reports unpublished records and a torn slot after t
   CHECK(report.torn_after);
   CHECK(report.pattern_mismatch == 0);
 
-  const auto live = ch05::scan_records(std::as_bytes(std::span(words)), false);  // a consumer's view
+  const auto live =
+      ch05::scan_records(std::as_bytes(std::span(words)), false);  // a consumer's view
   CHECK(live.unpublished_valid == 0);
   CHECK_FALSE(live.torn_after);
 }
@@ -134,10 +138,12 @@ TEST_CASE("a consumer thread never sees a record before it is complete") {
 
   std::uint64_t seen = 0, bad = 0, wake_ups = 0;
   std::thread consumer([&] {
-    while (ch05::wait_for_records(header, seen, std::chrono::seconds(20)) == ch05::WaitResult::more_records) {
+    while (ch05::wait_for_records(header, seen, std::chrono::seconds(20)) ==
+           ch05::WaitResult::more_records) {
       ++wake_ups;
       for (const auto committed = ch05::load_committed(header); seen < committed; ++seen)
-        if (!ch05::why_bad_record(bytes.subspan(ch05::record_offset(seen, 64), 64), seen).empty()) ++bad;
+        if (!ch05::why_bad_record(bytes.subspan(ch05::record_offset(seen, 64), 64), seen).empty())
+          ++bad;
     }
   });
   for (int i = 0; i < 2000; ++i) producer.append();

@@ -41,9 +41,9 @@ Progress progress_of(const std::filesystem::path& path) {
 TEST_CASE("a consumer process follows a live producer process to its finish") {
   ScratchDir dir;
   const auto path = dir.file("stream");
-  const pid_t producer = mbe::testing::spawn_program(
-      {MBE_PROGRAM_RECORD_PRODUCER, path.string(), "--records", "300", "--interval-us", "300",
-       "--durability", "none"});
+  const pid_t producer =
+      mbe::testing::spawn_program({MBE_PROGRAM_RECORD_PRODUCER, path.string(), "--records", "300",
+                                   "--interval-us", "300", "--durability", "none"});
   // The file appears whole (created under another name, then renamed): never half-made.
   REQUIRE(mbe::testing::wait_until([&] { return std::filesystem::exists(path); }));
   const auto at_start = progress_of(path);
@@ -61,12 +61,12 @@ TEST_CASE("a consumer process follows a live producer process to its finish") {
 TEST_CASE("a following consumer maps the stream read-only and sleeps in futex between records") {
   ScratchDir dir;
   const auto path = dir.file("stream");
-  const pid_t producer = mbe::testing::spawn_program(
-      {MBE_PROGRAM_RECORD_PRODUCER, path.string(), "--records", "150", "--interval-us", "20000",
-       "--durability", "none"});
+  const pid_t producer =
+      mbe::testing::spawn_program({MBE_PROGRAM_RECORD_PRODUCER, path.string(), "--records", "150",
+                                   "--interval-us", "20000", "--durability", "none"});
   REQUIRE(mbe::testing::wait_until([&] { return std::filesystem::exists(path); }));
-  const pid_t consumer =
-      mbe::testing::spawn_program({MBE_PROGRAM_RECORD_CONSUMER, path.string(), "--follow"}, dir.file("out"));
+  const pid_t consumer = mbe::testing::spawn_program(
+      {MBE_PROGRAM_RECORD_CONSUMER, path.string(), "--follow"}, dir.file("out"));
   const std::string proc = "/proc/" + std::to_string(consumer);
   const auto read_proc = [&](const char* name) {
     std::ifstream file(proc + "/" + name);
@@ -81,7 +81,8 @@ TEST_CASE("a following consumer maps the stream read-only and sleeps in futex be
     mappings.clear();
     std::istringstream maps(read_proc("maps"));
     for (std::string line; std::getline(maps, line);)
-      if (line.size() > path.string().size() && line.ends_with(" " + path.string())) mappings.push_back(line);
+      if (line.size() > path.string().size() && line.ends_with(" " + path.string()))
+        mappings.push_back(line);
     return mappings.size() == 2;
   }));
   REQUIRE(mappings.size() == 2);
@@ -95,7 +96,8 @@ TEST_CASE("a following consumer maps the stream read-only and sleeps in futex be
 
   CHECK(mbe::testing::wait_for(producer).exited_with(0));
   CHECK(mbe::testing::wait_for(consumer).exited_with(0));
-  CHECK(mbe::testing::read_file(dir.file("out")) == "read=150 record_size=64 all_valid=1 finished=1\n");
+  CHECK(mbe::testing::read_file(dir.file("out")) ==
+        "read=150 record_size=64 all_valid=1 finished=1\n");
 }
 
 TEST_CASE("a follower gives up after its idle timeout when the producer was killed") {
@@ -107,10 +109,11 @@ TEST_CASE("a follower gives up after its idle timeout when the producer was kill
   ::kill(producer, SIGKILL);
   CHECK(mbe::testing::wait_for(producer).signal == SIGKILL);
 
-  const auto consumer =
-      run_program({MBE_PROGRAM_RECORD_CONSUMER, path.string(), "--follow", "--idle-timeout-ms", "200"});
+  const auto consumer = run_program(
+      {MBE_PROGRAM_RECORD_CONSUMER, path.string(), "--follow", "--idle-timeout-ms", "200"});
   CHECK(consumer.exited_with(3));
-  CHECK(consumer.err.find("no new record for 200 ms and the producer has not finished") != std::string::npos);
+  CHECK(consumer.err.find("no new record for 200 ms and the producer has not finished") !=
+        std::string::npos);
 }
 
 TEST_CASE("per-record durability leaves no dirty page at any acknowledgement") {
@@ -122,7 +125,9 @@ TEST_CASE("per-record durability leaves no dirty page at any acknowledgement") {
   options.durability = ch05::Durability::per_record;
   std::vector<std::uint64_t> dirty_at_ack;
   int fd = -1;
-  options.on_acknowledged = [&](std::uint64_t) { dirty_at_ack.push_back(mbe::page_cache_state(fd).dirty); };
+  options.on_acknowledged = [&](std::uint64_t) {
+    dirty_at_ack.push_back(mbe::page_cache_state(fd).dirty);
+  };
   auto producer = ch05::RecordProducer::create(dir.file("stream"), options);
   fd = producer.file().fd();
   for (int i = 0; i < 200; ++i) producer.append();
@@ -190,7 +195,8 @@ TEST_CASE("durability none publishes at once and leaves the records dirty") {
   producer.finish();
   CHECK(acks == 500);
   CHECK(producer.sync_calls() == 0);
-  CHECK(mbe::page_cache_state(producer.file().fd()).dirty >= 8);  // 32 KiB of records, all in RAM only
+  CHECK(mbe::page_cache_state(producer.file().fd()).dirty >=
+        8);  // 32 KiB of records, all in RAM only
 }
 
 TEST_CASE("the producer creates its file atomically and never replaces one") {
@@ -199,7 +205,8 @@ TEST_CASE("the producer creates its file atomically and never replaces one") {
   mbe::testing::write_file(path, "precious data");
   const auto result = run_program({MBE_PROGRAM_RECORD_PRODUCER, path.string()});
   CHECK(result.exited_with(1));
-  CHECK(result.err == "ch05_record_producer: renameat2 " + path.string() + ": EEXIST (File exists)\n");
+  CHECK(result.err ==
+        "ch05_record_producer: renameat2 " + path.string() + ": EEXIST (File exists)\n");
   CHECK(mbe::testing::read_file(path) == "precious data");
   CHECK_FALSE(std::filesystem::exists(dir.file("stream.creating")));  // no litter either
 }
@@ -209,8 +216,8 @@ TEST_CASE("every mode produces records that the consumer and the recovery scan a
   for (const std::string mode : {"none", "record", "group"}) {
     CAPTURE(mode);
     const auto path = dir.file(mode);
-    const auto produced = run_program({MBE_PROGRAM_RECORD_PRODUCER, path.string(), "--durability", mode,
-                                       "--records", "150", "--record-size", "104"});
+    const auto produced = run_program({MBE_PROGRAM_RECORD_PRODUCER, path.string(), "--durability",
+                                       mode, "--records", "150", "--record-size", "104"});
     REQUIRE(produced.exited_with(0));
     CHECK(mbe::testing::summary_value(produced.out, "produced") == "150");
     CHECK(mbe::testing::summary_value(produced.out, "record_size") == "104");
@@ -220,15 +227,16 @@ TEST_CASE("every mode produces records that the consumer and the recovery scan a
     CHECK(consumed.out == "read=150 record_size=104 all_valid=1 finished=1\n");
     const auto recovered = run_program({MBE_PROGRAM_RECORD_RECOVER, path.string()});
     CHECK(recovered.exited_with(0));
-    CHECK(recovered.out ==
-          "committed=150 valid=150 unpublished_valid=0 torn_after=0 finished=1 pattern_mismatch=0\n");
+    CHECK(
+        recovered.out ==
+        "committed=150 valid=150 unpublished_valid=0 torn_after=0 finished=1 pattern_mismatch=0\n");
   }
 }
 
 TEST_CASE("acks are printed as they happen") {
   ScratchDir dir;
-  const auto result = run_program({MBE_PROGRAM_RECORD_PRODUCER, dir.file("s").string(), "--records", "5",
-                                   "--durability", "record", "--acks"});
+  const auto result = run_program({MBE_PROGRAM_RECORD_PRODUCER, dir.file("s").string(), "--records",
+                                   "5", "--durability", "record", "--acks"});
   CHECK(result.exited_with(0));
   CHECK(result.out.find("ACK 1\nACK 2\nACK 3\nACK 4\nACK 5\nproduced=5 ") == 0);
 }
@@ -237,12 +245,14 @@ TEST_CASE("the benchmark prints a row per durability mode") {
   // A spinning follower never sleeps: waking only sleepers makes no FUTEX_WAKE
   // then, the old way one per record (and one at the finish).
   ScratchDir dir;
-  const auto result = run_program({MBE_PROGRAM_RECORD_BENCH, "--records", "300", "--synced-records", "20", "--runs",
-                                   "2", "--follower", "spinning", "--dir", dir.path().string()});
+  const auto result =
+      run_program({MBE_PROGRAM_RECORD_BENCH, "--records", "300", "--synced-records", "20", "--runs",
+                   "2", "--follower", "spinning", "--dir", dir.path().string()});
   REQUIRE(result.exited_with(0));
   for (const std::string mode : {"none", "record", "group"}) {
     CAPTURE(mode);
-    CHECK(std::stoull(mbe::testing::summary_value(result.out, mode + "_sleepers_records_per_s")) > 0);
+    CHECK(std::stoull(mbe::testing::summary_value(result.out, mode + "_sleepers_records_per_s")) >
+          0);
     CHECK(std::stoull(mbe::testing::summary_value(result.out, mode + "_every_records_per_s")) > 0);
     CHECK(mbe::testing::summary_value(result.out, mode + "_sleepers_wake_calls") == "0");
   }
@@ -253,15 +263,17 @@ TEST_CASE("the benchmark prints a row per durability mode") {
 
 TEST_CASE("the latency and cost benchmarks print their figures and clean up") {
   ScratchDir dir;
-  const auto latency = run_program({MBE_PROGRAM_RECORD_LATENCY, "--records", "200", "--rate", "20000", "--runs",
-                                    "1", "--dir", dir.path().string()});
+  const auto latency = run_program({MBE_PROGRAM_RECORD_LATENCY, "--records", "200", "--rate",
+                                    "20000", "--runs", "1", "--dir", dir.path().string()});
   REQUIRE(latency.exited_with(0));
-  for (const char* key : {"rate20000_sleeping_p50_us", "rate20000_spinning_p50_us", "rate20000_spinning_cpu_percent"})
+  for (const char* key :
+       {"rate20000_sleeping_p50_us", "rate20000_spinning_p50_us", "rate20000_spinning_cpu_percent"})
     CHECK(std::stod(mbe::testing::summary_value(latency.out, key)) > 0);
-  const auto cost =
-      run_program({MBE_PROGRAM_RECORD_COST, "--records", "2000", "--runs", "1", "--dir", dir.path().string()});
+  const auto cost = run_program(
+      {MBE_PROGRAM_RECORD_COST, "--records", "2000", "--runs", "1", "--dir", dir.path().string()});
   REQUIRE(cost.exited_with(0));
-  for (const char* key : {"checksum_60_bytes_ns", "append_fresh_file_ns", "append_populated_ns", "append_fallocated_ns"})
+  for (const char* key : {"checksum_60_bytes_ns", "append_fresh_file_ns", "append_populated_ns",
+                          "append_fallocated_ns"})
     CHECK(std::stod(mbe::testing::summary_value(cost.out, key)) > 0);
   CHECK(std::filesystem::is_empty(dir.path()));
 }

@@ -19,7 +19,8 @@ TEST_CASE("the producer makes no FUTEX_WAKE when nobody waits - the old way make
     options.capacity = 1000;
     options.durability = ch05::Durability::none;
     options.wake = policy;
-    auto producer = ch05::RecordProducer::create(dir.file(std::string(ch05::wake_policy_name(policy))), options);
+    auto producer = ch05::RecordProducer::create(
+        dir.file(std::string(ch05::wake_policy_name(policy))), options);
     for (int i = 0; i < 1000; ++i) producer.append();
     producer.finish();
     CAPTURE(ch05::wake_policy_name(policy));
@@ -50,7 +51,8 @@ TEST_CASE("a follower on its way to sleep is always woken - ping-pong never lose
     while (mine < rounds && !lost.load()) {
       const auto before = std::chrono::steady_clock::now();
       const auto result = ch05::wait_for_records(header, mine, lost_after * 2);
-      if (std::chrono::steady_clock::now() - before >= lost_after || result != ch05::WaitResult::more_records) {
+      if (std::chrono::steady_clock::now() - before >= lost_after ||
+          result != ch05::WaitResult::more_records) {
         lost.store(true);  // asleep with a record waiting: the wake-up was lost
         break;
       }
@@ -72,7 +74,8 @@ TEST_CASE("a follower on its way to sleep is always woken - ping-pong never lose
     }  // spinning, not yielding: the next publish comes within a microsecond
   }
   follower.join();
-  std::printf("rounds=%u wake_calls=%llu\n", published, static_cast<unsigned long long>(producer.wake_calls()));
+  std::printf("rounds=%u wake_calls=%llu\n", published,
+              static_cast<unsigned long long>(producer.wake_calls()));
   CHECK_FALSE(lost.load());
   CHECK(published == rounds);
   CHECK(producer.wake_calls() > 0);  // the follower did sleep: the test exercised the handshake

@@ -19,7 +19,7 @@ struct Slot {
   std::uint32_t reserved;
   Payload payload;
 };
-struct State {               // lives in a MAP_SHARED file, zero-filled at first
+struct State {  // lives in a MAP_SHARED file, zero-filled at first
   Slot slots[2];
 };
 

@@ -44,9 +44,11 @@ TEST_CASE("a writer killed by its parent at random moments keeps every store it 
     CAPTURE(trial);
     const auto path = dir.file("state-" + std::to_string(trial));
     const auto output = dir.file("out-" + std::to_string(trial));
-    const pid_t writer = mbe::testing::spawn_program({MBE_PROGRAM_STATE_WRITER, path.string(), "--report"}, output);
+    const pid_t writer =
+        mbe::testing::spawn_program({MBE_PROGRAM_STATE_WRITER, path.string(), "--report"}, output);
     REQUIRE(mbe::testing::wait_until([&] { return last_reported(output) >= 1; }));
-    std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution(0, 5000)(random)));
+    std::this_thread::sleep_for(
+        std::chrono::microseconds(std::uniform_int_distribution(0, 5000)(random)));
     ::kill(writer, SIGKILL);
     REQUIRE(mbe::testing::wait_for(writer).signal == SIGKILL);
 
@@ -56,8 +58,10 @@ TEST_CASE("a writer killed by its parent at random moments keeps every store it 
     // Stored and reported, or stored and killed before the report: never less.
     CHECK(counter >= reported);
     CHECK(counter <= reported + 1);
-    if (verify.exited_with(4)) ++torn_between_stores;  // killed between the two stores of one update
-    else CHECK(verify.exited_with(0));
+    if (verify.exited_with(4))
+      ++torn_between_stores;  // killed between the two stores of one update
+    else
+      CHECK(verify.exited_with(0));
   }
   MESSAGE(torn_between_stores << " of 30 kills landed between the two stores of an update");
 }
@@ -66,12 +70,15 @@ TEST_CASE("the verifier refuses a missing or foreign file") {
   ScratchDir dir;
   const auto missing = run_program({MBE_PROGRAM_STATE_VERIFY, dir.file("none").string()});
   CHECK(missing.exited_with(1));
-  CHECK(missing.err == "open " + dir.file("none").string() + ": ENOENT (No such file or directory)\n");
+  CHECK(missing.err ==
+        "open " + dir.file("none").string() + ": ENOENT (No such file or directory)\n");
   mbe::testing::write_file(dir.file("foreign"), std::string(100, 'x'));
   const auto foreign = run_program({MBE_PROGRAM_STATE_VERIFY, dir.file("foreign").string()});
   CHECK(foreign.exited_with(1));
-  CHECK(foreign.err == "ch06_state_verify: " + dir.file("foreign").string() + ": not a counter state file (24 bytes)\n");
-  const auto existing = run_program({MBE_PROGRAM_STATE_WRITER, dir.file("foreign").string(), "--updates", "1"});
+  CHECK(foreign.err == "ch06_state_verify: " + dir.file("foreign").string() +
+                           ": not a counter state file (24 bytes)\n");
+  const auto existing =
+      run_program({MBE_PROGRAM_STATE_WRITER, dir.file("foreign").string(), "--updates", "1"});
   CHECK(existing.exited_with(1));  // the writer creates its file and never overwrites one
   CHECK(mbe::testing::read_file(dir.file("foreign")) == std::string(100, 'x'));
 }

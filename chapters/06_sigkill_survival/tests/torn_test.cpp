@@ -30,24 +30,31 @@ Tally kill_and_read(const ScratchDir& dir, const std::string& layout, int trials
   Tally tally;
   for (int trial = 0; trial < trials; ++trial) {
     const auto path = dir.file(layout + std::to_string(trial));
-    const pid_t writer = mbe::testing::spawn_program({MBE_PROGRAM_TORN_WRITER, path.string(), "--layout", layout});
+    const pid_t writer =
+        mbe::testing::spawn_program({MBE_PROGRAM_TORN_WRITER, path.string(), "--layout", layout});
     // Wait for generation 1 (naive: its number is written; checked: its slot is committed),
     // so the reader always has a state to judge.
-    const off_t generation_offset = layout == "naive" ? 8 : 16 + static_cast<off_t>(sizeof(ch06::Slot));
+    const off_t generation_offset =
+        layout == "naive" ? 8 : 16 + static_cast<off_t>(sizeof(ch06::Slot));
     REQUIRE(mbe::testing::wait_until([&] {
       const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
       std::uint64_t generation = 0;
-      const bool started = fd >= 0 && ::pread(fd, &generation, 8, generation_offset) == 8 && generation >= 1;
+      const bool started =
+          fd >= 0 && ::pread(fd, &generation, 8, generation_offset) == 8 && generation >= 1;
       if (fd >= 0) ::close(fd);
       return started;
     }));
-    std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution(0, 2000)(random)));
+    std::this_thread::sleep_for(
+        std::chrono::microseconds(std::uniform_int_distribution(0, 2000)(random)));
     ::kill(writer, SIGKILL);
     REQUIRE(mbe::testing::wait_for(writer).signal == SIGKILL);
     const auto reader = run_program({MBE_PROGRAM_TORN_READER, path.string(), "--layout", layout});
-    if (reader.exited_with(0)) ++tally.consistent;
-    else if (reader.exited_with(4)) ++tally.torn;
-    else ++tally.rejected;
+    if (reader.exited_with(0))
+      ++tally.consistent;
+    else if (reader.exited_with(4))
+      ++tally.torn;
+    else
+      ++tally.rejected;
     if (reader.out.find("not committed") != std::string::npos) ++tally.uncommitted_slot_seen;
   }
   return tally;
@@ -58,7 +65,7 @@ TEST_CASE("a naive reader accepts the torn state a SIGKILL mid-update leaves") {
   ScratchDir dir;
   const auto tally = kill_and_read(dir, "naive", 20);
   MESSAGE("naive: " << tally.torn << " torn and " << tally.consistent << " consistent of 20");
-  CHECK(tally.torn >= 5);  // measured here: nearly every kill lands mid-update
+  CHECK(tally.torn >= 5);      // measured here: nearly every kill lands mid-update
   CHECK(tally.rejected == 0);  // and it accepts every one of them
 }
 
@@ -67,7 +74,7 @@ TEST_CASE("the commit-marker and checksum protocol never accepts a torn state") 
   const auto tally = kill_and_read(dir, "checked", 20);
   MESSAGE("checked: " << tally.uncommitted_slot_seen << " of 20 kills cut an update short");
   CHECK(tally.torn == 0);
-  CHECK(tally.rejected == 0);       // the previous generation is always there
+  CHECK(tally.rejected == 0);  // the previous generation is always there
   CHECK(tally.consistent == 20);
   CHECK(tally.uncommitted_slot_seen >= 5);  // the kills did land mid-update
 }
@@ -98,16 +105,21 @@ TEST_CASE("the checksum catches a committed slot whose words did not all arrive"
 TEST_CASE("the torn-state programs refuse wrong files and arguments") {
   ScratchDir dir;
   mbe::testing::write_file(dir.file("short"), "tiny");
-  const auto short_file = run_program({MBE_PROGRAM_TORN_READER, dir.file("short").string(), "--layout", "naive"});
+  const auto short_file =
+      run_program({MBE_PROGRAM_TORN_READER, dir.file("short").string(), "--layout", "naive"});
   CHECK(short_file.exited_with(1));
   CHECK(short_file.err.find("4 bytes, a naive state has 65552") != std::string::npos);
-  CHECK(run_program({MBE_PROGRAM_TORN_READER, dir.file("missing").string(), "--layout", "checked"}).exited_with(1));
+  CHECK(run_program({MBE_PROGRAM_TORN_READER, dir.file("missing").string(), "--layout", "checked"})
+            .exited_with(1));
   CHECK(run_program({MBE_PROGRAM_TORN_READER, dir.file("short").string()}).exited_with(2));
-  CHECK(run_program({MBE_PROGRAM_TORN_WRITER, dir.file("w").string(), "--layout", "fast"}).exited_with(2));
-  const auto complete = run_program({MBE_PROGRAM_TORN_WRITER, dir.file("w").string(), "--layout", "checked",
-                                     "--generations", "3"});
+  CHECK(run_program({MBE_PROGRAM_TORN_WRITER, dir.file("w").string(), "--layout", "fast"})
+            .exited_with(2));
+  const auto complete = run_program({MBE_PROGRAM_TORN_WRITER, dir.file("w").string(), "--layout",
+                                     "checked", "--generations", "3"});
   CHECK(complete.exited_with(0));
-  const auto read = run_program({MBE_PROGRAM_TORN_READER, dir.file("w").string(), "--layout", "checked"});
+  const auto read =
+      run_program({MBE_PROGRAM_TORN_READER, dir.file("w").string(), "--layout", "checked"});
   CHECK(read.exited_with(0));
-  CHECK(read.out == "accepted generation 3: consistent (slot 0: generation 2 ok; slot 1: generation 3 ok)\n");
+  CHECK(read.out ==
+        "accepted generation 3: consistent (slot 0: generation 2 ok; slot 1: generation 3 ok)\n");
 }

@@ -15,7 +15,8 @@ using mbe::testing::ScratchDir;
 TEST_CASE("sigkill_torture at 1000 kills loses no acknowledged record and accepts no torn one") {
   ScratchDir dir;
   const auto start = std::chrono::steady_clock::now();
-  const auto result = run_program({MBE_PROGRAM_SIGKILL_TORTURE, "--kills", "1000", "--dir", dir.path().string()});
+  const auto result =
+      run_program({MBE_PROGRAM_SIGKILL_TORTURE, "--kills", "1000", "--dir", dir.path().string()});
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
   INFO(result.out << result.err);
   MESSAGE("1000 kills took " << elapsed.count() << " s");
@@ -44,13 +45,16 @@ TEST_CASE("a round that lost an acknowledged record or accepted a torn one fails
 
   const auto lying = ch06::parse_recovery(
       "committed=12 valid=9 unpublished_valid=0 torn_after=0 finished=0 pattern_mismatch=2\n"
-      "first bad committed record: record 9: bad checksum; records 9 and later cannot be trusted\n");
+      "first bad committed record: record 9: bad checksum; records 9 and later cannot be "
+      "trusted\n");
   REQUIRE(lying.has_value());
   CHECK(ch06::judge_round(9, *lying).torn_accepted == 2);
   CHECK(ch06::judge_round(9, *lying).bad_committed);
 
   CHECK_FALSE(ch06::parse_recovery("committed=1 valid=1").has_value());
-  CHECK_FALSE(ch06::parse_recovery("ch05_record_recover: f: not a record file (wrong magic number)\n").has_value());
+  CHECK_FALSE(
+      ch06::parse_recovery("ch05_record_recover: f: not a record file (wrong magic number)\n")
+          .has_value());
 }
 
 TEST_CASE("only complete ACK lines count") {

@@ -24,7 +24,8 @@ struct DiskRequest {
 /// medium applied in order — every write that completed before a flush, and
 /// every FUA write. Writes after the last flush are lost even though they completed.
 /// @throws std::out_of_range for a write that does not fit on the disk.
-std::string disk_after_power_loss(const std::string& before, const std::vector<DiskRequest>& requests);
+std::string disk_after_power_loss(const std::string& before,
+                                  const std::vector<DiskRequest>& requests);
 // [contract]
 
 }  // namespace ex07

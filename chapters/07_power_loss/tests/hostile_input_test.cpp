@@ -38,7 +38,9 @@ std::string log_of(std::uint64_t entries, const std::string& body) {
   return bytes + body;
 }
 
-ch07::testing::Replayed replay(const std::string& log) { return ch07::testing::replay_onto_blank_disk(log); }
+ch07::testing::Replayed replay(const std::string& log) {
+  return ch07::testing::replay_onto_blank_disk(log);
+}
 
 }  // namespace
 

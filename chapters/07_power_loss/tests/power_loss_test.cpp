@@ -32,12 +32,24 @@ std::uint64_t number(const std::string& output, const std::string& key) {
 
 // One plug pull; the pull comes after ACK @p pull_after_ack and @p delay_us more.
 Pulled pull_the_plug(const std::string& mode, const std::string& model, std::uint64_t records,
-                     std::uint64_t pull_after_ack, std::uint64_t delay_us = 0, bool guest_writeback = false) {
+                     std::uint64_t pull_after_ack, std::uint64_t delay_us = 0,
+                     bool guest_writeback = false) {
   ScratchDir dir;
-  std::vector<std::string> argv = {MBE_PROGRAM_PULL_THE_PLUG, "--mode", mode, "--model", model, "--records",
-                                   std::to_string(records), "--pull-after-ack", std::to_string(pull_after_ack),
-                                   "--pull-delay-us", std::to_string(delay_us), "--guest", MBE_CH07_GUEST_DIR,
-                                   "--work", dir.path().string()};
+  std::vector<std::string> argv = {MBE_PROGRAM_PULL_THE_PLUG,
+                                   "--mode",
+                                   mode,
+                                   "--model",
+                                   model,
+                                   "--records",
+                                   std::to_string(records),
+                                   "--pull-after-ack",
+                                   std::to_string(pull_after_ack),
+                                   "--pull-delay-us",
+                                   std::to_string(delay_us),
+                                   "--guest",
+                                   MBE_CH07_GUEST_DIR,
+                                   "--work",
+                                   dir.path().string()};
   if (guest_writeback) argv.push_back("--guest-writeback");
   const auto run = run_program(argv);
   Pulled pulled;
@@ -101,7 +113,7 @@ TEST_CASE("MS_ASYNC loses acknowledged records like no msync at all") {
   const auto without = pull_the_plug("none", "kill", 256, 256);
   if (!without.unavailable.empty()) MBE_SKIP(without.unavailable);
   CHECK(pulled.acknowledged == 256);
-  CHECK(pulled.lost == 256);  // MS_ASYNC started no writeback: every record lost ...
+  CHECK(pulled.lost == 256);           // MS_ASYNC started no writeback: every record lost ...
   CHECK(pulled.lost == without.lost);  // ... exactly as many as without msync
   CHECK(pulled.survived == without.survived);
   CHECK(pulled.filesystem_clean);
@@ -143,7 +155,7 @@ TEST_CASE("sync_file_range loses acknowledged records on a disk with a volatile 
   const auto pulled = pull_the_plug("sync_file_range", "volatile_cache", 96, 40, 3000);
   if (!pulled.unavailable.empty()) MBE_SKIP(pulled.unavailable);
   CHECK(pulled.acknowledged >= 40);
-  CHECK(pulled.lost > 0);  // written to the disk's cache, never flushed
+  CHECK(pulled.lost > 0);                              // written to the disk's cache, never flushed
   CHECK(number(pulled.output, "writes_dropped") > 0);  // lost with the cache
   CHECK(pulled.filesystem_clean);
 }
@@ -158,8 +170,8 @@ TEST_CASE("a clean unmount keeps every record even on a disk with a volatile cac
 
 TEST_CASE("the torture loses no acknowledged MS_SYNC record in 6 random pulls") {
   ScratchDir dir;
-  const auto torture = run_program({MBE_PROGRAM_PLUG_TORTURE, "--pulls", "6", "--records", "128", "--guest",
-                                    MBE_CH07_GUEST_DIR, "--work", dir.path().string()});
+  const auto torture = run_program({MBE_PROGRAM_PLUG_TORTURE, "--pulls", "6", "--records", "128",
+                                    "--guest", MBE_CH07_GUEST_DIR, "--work", dir.path().string()});
   if (torture.exited_with(77)) MBE_SKIP(torture.out);
   MESSAGE(torture.out);
   CHECK(torture.exited_with(0));
@@ -174,8 +186,9 @@ TEST_CASE("the torture loses no acknowledged MS_SYNC record in 6 random pulls") 
 
 TEST_CASE("the torture notices a lost record - no msync in 2 pulls") {
   ScratchDir dir;
-  const auto torture = run_program({MBE_PROGRAM_PLUG_TORTURE, "--pulls", "2", "--mode", "none", "--records",
-                                    "32", "--guest", MBE_CH07_GUEST_DIR, "--work", dir.path().string()});
+  const auto torture =
+      run_program({MBE_PROGRAM_PLUG_TORTURE, "--pulls", "2", "--mode", "none", "--records", "32",
+                   "--guest", MBE_CH07_GUEST_DIR, "--work", dir.path().string()});
   if (torture.exited_with(77)) MBE_SKIP(torture.out);
   MESSAGE(torture.out);
   CHECK(torture.exited_with(1));

@@ -36,14 +36,15 @@ TEST_CASE("a record is its own check - sequence number and checksum") {
   CHECK(ch07::holds_record(record, 7));
   CHECK_FALSE(ch07::holds_record(record, 8));  // a record in the wrong slot
   auto torn = record;
-  torn.payload[5] ^= 1;                         // one bit of a torn write
+  torn.payload[5] ^= 1;  // one bit of a torn write
   CHECK_FALSE(ch07::holds_record(torn, 7));
   CHECK_FALSE(ch07::holds_record(ch07::PlugRecord{}, 7));  // a slot never written
 }
 
 TEST_CASE("counting survivors finds the first lost record and the unacknowledged ones") {
   std::string bytes = records_file(10);
-  std::memset(bytes.data() + 4 * sizeof(ch07::PlugRecord), 0, sizeof(ch07::PlugRecord));  // record 5 lost
+  std::memset(bytes.data() + 4 * sizeof(ch07::PlugRecord), 0,
+              sizeof(ch07::PlugRecord));  // record 5 lost
   const auto counted = survivors_of(bytes, 8);
   CHECK(counted.acknowledged == 8);
   CHECK(counted.survived == 7);
@@ -64,7 +65,8 @@ TEST_CASE("the writer acknowledges each record once it is stored - every mode bu
     CAPTURE(mode);
     ScratchDir dir;
     const auto file = dir.file("records");
-    const auto writer = run_program({MBE_PROGRAM_PLUG_WRITER, "--mode", mode, "--records", "100", file.string()});
+    const auto writer =
+        run_program({MBE_PROGRAM_PLUG_WRITER, "--mode", mode, "--records", "100", file.string()});
     REQUIRE(writer.exited_with(0));
     std::string expected = "READY\n";
     for (int n = 1; n <= 100; ++n) expected += "ACK " + std::to_string(n) + "\n";
@@ -93,7 +95,8 @@ TEST_CASE("the writer refuses an unknown mode and a file that exists") {
 }
 
 TEST_CASE("the lab programs explain themselves and refuse bad arguments before booting") {
-  for (const char* program : {MBE_PROGRAM_PLUG_WRITER, MBE_PROGRAM_PULL_THE_PLUG, MBE_PROGRAM_REPLAY_TO_FLUSH}) {
+  for (const char* program :
+       {MBE_PROGRAM_PLUG_WRITER, MBE_PROGRAM_PULL_THE_PLUG, MBE_PROGRAM_REPLAY_TO_FLUSH}) {
     CAPTURE(program);
     const auto help = run_program({program, "--help"});
     CHECK(help.exited_with(0));
@@ -102,10 +105,12 @@ TEST_CASE("the lab programs explain themselves and refuse bad arguments before b
   const auto no_mode = run_program({MBE_PROGRAM_PULL_THE_PLUG});
   CHECK(no_mode.exited_with(2));
   CHECK(contains(no_mode.err, "--mode is missing or unknown"));
-  const auto bad_model = run_program({MBE_PROGRAM_PULL_THE_PLUG, "--mode", "ms_sync", "--model", "unplug"});
+  const auto bad_model =
+      run_program({MBE_PROGRAM_PULL_THE_PLUG, "--mode", "ms_sync", "--model", "unplug"});
   CHECK(bad_model.exited_with(2));
   CHECK(contains(bad_model.err, "unknown --model"));
-  const auto no_guest = run_program({MBE_PROGRAM_PULL_THE_PLUG, "--mode", "ms_sync", "--guest", "/nonexistent"});
+  const auto no_guest =
+      run_program({MBE_PROGRAM_PULL_THE_PLUG, "--mode", "ms_sync", "--guest", "/nonexistent"});
   CHECK(no_guest.exited_with(77));
   CHECK(contains(no_guest.out, "lab unavailable: no /nonexistent/initramfs.cpio"));
 }

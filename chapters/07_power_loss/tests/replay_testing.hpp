@@ -17,10 +17,10 @@ inline const std::string blank_disk(8 * sector, '.');
 
 /// What replay_to_last_flush made of a log.
 struct Replayed {
-  bool ok = false;     ///< false: it threw, and error says why
-  std::string error;   ///< what() of the mbe::Error it threw
+  bool ok = false;    ///< false: it threw, and error says why
+  std::string error;  ///< what() of the mbe::Error it threw
   ReplaySummary summary;
-  std::string disk;    ///< the disk afterwards
+  std::string disk;  ///< the disk afterwards
 };
 
 /// Replays @p log onto a blank disk in a scratch directory of its own.

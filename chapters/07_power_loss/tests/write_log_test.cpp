@@ -26,7 +26,9 @@ class LogBuilder {
     return entry({disk_sector, 1, flags, 0}, std::string(sector, fill));
   }
   LogBuilder& flush() { return entry({0, 0, ch07::write_log_flush, 0}, ""); }
-  LogBuilder& discard(std::uint64_t disk_sector) { return entry({disk_sector, 1, ch07::write_log_discard, 0}, ""); }
+  LogBuilder& discard(std::uint64_t disk_sector) {
+    return entry({disk_sector, 1, ch07::write_log_discard, 0}, "");
+  }
   // The superblock counts @p counted entries (qemu updates it at each flush).
   std::string bytes(std::uint64_t counted) const {
     ch07::WriteLogSuper super{ch07::write_log_magic, 1, counted, sector};
@@ -50,17 +52,22 @@ class LogBuilder {
 
 using ch07::testing::replay_onto_blank_disk;
 
-std::string disk_sector(const std::string& disk, std::size_t index) { return disk.substr(index * sector, sector); }
+std::string disk_sector(const std::string& disk, std::size_t index) {
+  return disk.substr(index * sector, sector);
+}
 
 }  // namespace
 
 TEST_CASE("replay keeps the writes before the last flush and drops the rest") {
-  const auto log = LogBuilder().write(0, 'a').write(1, 'b').flush().write(2, 'c').flush().write(3, 'd').write(0, 'e');
+  const auto log =
+      LogBuilder().write(0, 'a').write(1, 'b').flush().write(2, 'c').flush().write(3, 'd').write(
+          0, 'e');
   const auto replayed = replay_onto_blank_disk(log.bytes());
   REQUIRE(replayed.ok);
   const auto& disk = replayed.disk;
   const auto& summary = replayed.summary;
-  CHECK(disk_sector(disk, 0) == std::string(sector, 'a'));  // rewritten after the last flush: old data
+  CHECK(disk_sector(disk, 0) ==
+        std::string(sector, 'a'));  // rewritten after the last flush: old data
   CHECK(disk_sector(disk, 1) == std::string(sector, 'b'));
   CHECK(disk_sector(disk, 2) == std::string(sector, 'c'));
   CHECK(disk_sector(disk, 3) == std::string(sector, '.'));  // never flushed
@@ -80,10 +87,11 @@ TEST_CASE("replay of a log without a flush keeps nothing") {
 }
 
 TEST_CASE("replay keeps a FUA write after the last flush but not the data of a flush entry") {
-  const auto log = LogBuilder()
-                       .write(0, 'a')
-                       .write(1, 'f', ch07::write_log_flush)  // flush first, then this write: not covered
-                       .write(2, 'u', ch07::write_log_fua);   // written through the cache
+  const auto log =
+      LogBuilder()
+          .write(0, 'a')
+          .write(1, 'f', ch07::write_log_flush)  // flush first, then this write: not covered
+          .write(2, 'u', ch07::write_log_fua);   // written through the cache
   const auto replayed = replay_onto_blank_disk(log.bytes());
   REQUIRE(replayed.ok);
   const auto& disk = replayed.disk;
@@ -130,9 +138,11 @@ TEST_CASE("replay refuses a foreign file or a truncated log and leaves the image
 
 TEST_CASE("the replay program reports what it kept and names what it refuses") {
   ScratchDir dir;
-  mbe::testing::write_file(dir.file("log"), LogBuilder().write(0, 'a').flush().write(1, 'b').bytes());
+  mbe::testing::write_file(dir.file("log"),
+                           LogBuilder().write(0, 'a').flush().write(1, 'b').bytes());
   mbe::testing::write_file(dir.file("disk"), blank_disk);
-  const auto replay = run_program({MBE_PROGRAM_REPLAY_TO_FLUSH, dir.file("log").string(), dir.file("disk").string()});
+  const auto replay = run_program(
+      {MBE_PROGRAM_REPLAY_TO_FLUSH, dir.file("log").string(), dir.file("disk").string()});
   CHECK(replay.exited_with(0));
   CHECK(mbe::testing::summary_value(replay.out, "entries") == "3");
   CHECK(mbe::testing::summary_value(replay.out, "flushes") == "1");
@@ -140,8 +150,10 @@ TEST_CASE("the replay program reports what it kept and names what it refuses") {
   CHECK(mbe::testing::summary_value(replay.out, "writes_dropped") == "1");
   CHECK(disk_sector(read_file(dir.file("disk")), 0) == std::string(sector, 'a'));
 
-  const auto missing = run_program({MBE_PROGRAM_REPLAY_TO_FLUSH, dir.file("nothing").string(), dir.file("disk").string()});
+  const auto missing = run_program(
+      {MBE_PROGRAM_REPLAY_TO_FLUSH, dir.file("nothing").string(), dir.file("disk").string()});
   CHECK(missing.exited_with(1));
-  CHECK(contains(missing.err, "open " + dir.file("nothing").string() + ": ENOENT (No such file or directory)"));
+  CHECK(contains(missing.err,
+                 "open " + dir.file("nothing").string() + ": ENOENT (No such file or directory)"));
   CHECK(run_program({MBE_PROGRAM_REPLAY_TO_FLUSH, dir.file("log").string()}).exited_with(2));
 }

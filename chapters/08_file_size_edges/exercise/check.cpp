@@ -1,10 +1,11 @@
-// Checks of the chapter 08 exercise (see chapters/00_page_cache/exercise/check.cpp for how they run).
+// Checks of the chapter 08 exercise (see chapters/00_page_cache/exercise/check.cpp for how they
+// run).
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,8 +13,8 @@
 #include <cstring>
 
 #include "exercise.hpp"
-#include "msync/mapped_file.hpp"
 #include "exercise_check.hpp"
+#include "msync/mapped_file.hpp"
 
 using mbe::testing::as_error;
 using mbe::testing::ScratchDir;
@@ -52,10 +53,13 @@ TEST_CASE("the grown mapping keeps the old bytes and takes stores in the new pag
   ScratchDir dir;
   MappedForTest file(dir.file("f"), page);
   // Something already lives right after the mapping: it can only grow by moving.
-  void* neighbour = ::mmap(file.mapping.data + page, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-  REQUIRE((neighbour != MAP_FAILED || errno == EEXIST));  // EEXIST: something else lives there already
-  MBE_REQUIRE_CATCHES(ex08::grow_mapping(file.fd, file.mapping, 16 * page) == std::error_code{},
-                      "the mapping could not grow in place and was not allowed to move (MREMAP_MAYMOVE)");
+  void* neighbour = ::mmap(file.mapping.data + page, page, PROT_NONE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  REQUIRE(
+      (neighbour != MAP_FAILED || errno == EEXIST));  // EEXIST: something else lives there already
+  MBE_REQUIRE_CATCHES(
+      ex08::grow_mapping(file.fd, file.mapping, 16 * page) == std::error_code{},
+      "the mapping could not grow in place and was not allowed to move (MREMAP_MAYMOVE)");
   if (neighbour != MAP_FAILED) ::munmap(neighbour, page);
   REQUIRE(file.mapping.length == 16 * page);
   CHECK(std::memcmp(file.mapping.data, "page 0", 7) == 0);
@@ -78,12 +82,16 @@ TEST_CASE("stores into the new pages never raise SIGBUS") {
     return 0;
   });
   CHECK(child.exited_with(0));
-  MBE_CATCHES(child.signal == 0, "a store into the grown mapping raised signal " << child.signal << ": the file is shorter than the mapping");
+  MBE_CATCHES(child.signal == 0, "a store into the grown mapping raised signal "
+                                     << child.signal << ": the file is shorter than the mapping");
 }
 
 TEST_CASE("the file grows before the mapping so a failed grow leaves the mapping as it was") {
-  MBE_HINTS("the file can refuse to grow (a full disk, a size limit): what state does that leave the mapping in?",
-            "the mapping must never be longer than the file, not even for a moment: which call comes first?");
+  MBE_HINTS(
+      "the file can refuse to grow (a full disk, a size limit): what state does that leave the "
+      "mapping in?",
+      "the mapping must never be longer than the file, not even for a moment: which call comes "
+      "first?");
   ScratchDir dir;
   MappedForTest file(dir.file("f"), page);
   const auto before = file.mapping;
@@ -94,26 +102,33 @@ TEST_CASE("the file grows before the mapping so a failed grow leaves the mapping
     const rlimit limit{4 * page, 4 * page};
     if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) return 3;
     // Is the page after the mapping free? Then only an in-place grow can map it.
-    void* probe = ::mmap(before.data + page, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    void* probe = ::mmap(before.data + page, page, PROT_NONE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
     const bool next_page_free = probe != MAP_FAILED;
     if (next_page_free) ::munmap(probe, page);
-    if (ex08::grow_mapping(file.fd, file.mapping, 8 * page) != as_error(std::errc::file_too_large)) return 2;
+    if (ex08::grow_mapping(file.fd, file.mapping, 8 * page) != as_error(std::errc::file_too_large))
+      return 2;
     // Still mapped where it was, as long as it was - and not one page longer.
     if (file.mapping.data != before.data || file.mapping.length != before.length) return 4;
-    if (::msync(before.data, before.length, MS_ASYNC) != 0) return 1;  // ENOMEM: the mapping moved away
-    if (next_page_free && ::msync(before.data + page, page, MS_ASYNC) == 0) return 1;  // grew past the file
+    if (::msync(before.data, before.length, MS_ASYNC) != 0)
+      return 1;  // ENOMEM: the mapping moved away
+    if (next_page_free && ::msync(before.data + page, page, MS_ASYNC) == 0)
+      return 1;  // grew past the file
     return 0;
   });
   CHECK_FALSE(child.exited_with(2));  // EFBIG must be reported
   CHECK_FALSE(child.exited_with(4));  // mapping must be unchanged
-  MBE_CATCHES(!child.exited_with(1),
-              "the mapping grew (or moved) before the file, and stayed so when the file could not grow");
+  MBE_CATCHES(
+      !child.exited_with(1),
+      "the mapping grew (or moved) before the file, and stayed so when the file could not grow");
   CHECK(child.exited_with(0));
 }
 
 TEST_CASE("the new blocks are reserved on the disk and not left sparse") {
-  MBE_HINTS("a longer file is not yet space on the disk: a sparse file fails later, on a store, with SIGBUS",
-            "ftruncate makes a sparse file; which call reserves the blocks?");
+  MBE_HINTS(
+      "a longer file is not yet space on the disk: a sparse file fails later, on a store, with "
+      "SIGBUS",
+      "ftruncate makes a sparse file; which call reserves the blocks?");
   ScratchDir dir;
   MappedForTest file(dir.file("f"), page);
   REQUIRE_FALSE(ex08::grow_mapping(file.fd, file.mapping, 64 * page));
@@ -125,7 +140,8 @@ TEST_CASE("the new blocks are reserved on the disk and not left sparse") {
 }
 
 TEST_CASE("a length that is not a whole number of pages is the new file size") {
-  MBE_HINTS("the file's size is new_length exactly, not rounded to pages", "mremap takes any length");
+  MBE_HINTS("the file's size is new_length exactly, not rounded to pages",
+            "mremap takes any length");
   ScratchDir dir;
   MappedForTest file(dir.file("f"), page);
   REQUIRE_FALSE(ex08::grow_mapping(file.fd, file.mapping, 3 * page + 100));
@@ -134,7 +150,8 @@ TEST_CASE("a length that is not a whole number of pages is the new file size") {
 }
 
 TEST_CASE("a shorter length is refused with EINVAL and changes nothing") {
-  MBE_HINTS("a shorter length is refused before anything is touched", "compare new_length with mapping.length first");
+  MBE_HINTS("a shorter length is refused before anything is touched",
+            "compare new_length with mapping.length first");
   ScratchDir dir;
   MappedForTest file(dir.file("f"), 4 * page);
   const auto before = file.mapping;
@@ -153,8 +170,10 @@ TEST_CASE("a failed grow reports the error and leaves the mapping usable") {
   REQUIRE(read_only >= 0);
   const auto before = file.mapping;
   errno = 0;
-  MBE_CATCHES(ex08::grow_mapping(read_only, file.mapping, 8 * page) == as_error(std::errc::bad_file_descriptor),
-              "the error was not reported as it is - posix_fallocate returns it and leaves errno alone");
+  MBE_CATCHES(
+      ex08::grow_mapping(read_only, file.mapping, 8 * page) ==
+          as_error(std::errc::bad_file_descriptor),
+      "the error was not reported as it is - posix_fallocate returns it and leaves errno alone");
   ::close(read_only);
   CHECK(file.mapping.data == before.data);
   CHECK(file.mapping.length == page);

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "msync/mapped_file.hpp"
 #include "filesystem.hpp"
+#include "msync/mapped_file.hpp"
 #include "testing.hpp"
 
 using mbe::testing::contains;
@@ -19,12 +19,14 @@ using mbe::testing::ScratchDir;
 
 TEST_CASE("a store inside the file reaches the file") {
   ScratchDir dir;
-  const auto run = run_program({MBE_PROGRAM_PAST_EOF, dir.file("f").string(), "--size", "100", "--store-at", "50"});
+  const auto run = run_program(
+      {MBE_PROGRAM_PAST_EOF, dir.file("f").string(), "--size", "100", "--store-at", "50"});
   CHECK(run.exited_with(0));
   CHECK(contains(run.out, "read back 'X': the store is part of the file"));
 }
 
-TEST_CASE("a store past the end of file in its last page is lost on disk filesystems and kept by tmpfs") {
+TEST_CASE(
+    "a store past the end of file in its last page is lost on disk filesystems and kept by tmpfs") {
   ScratchDir dir;
   const auto filesystem = mbe::testing::filesystem_of(dir.path());
   // What the byte reads as after the file grows over it (measured on 6.18):
@@ -40,13 +42,15 @@ TEST_CASE("a store past the end of file in its last page is lost on disk filesys
   for (const bool msync_first : {false, true}) {
     CAPTURE(msync_first);
     const auto file = dir.file(msync_first ? "synced" : "unsynced");
-    std::vector<std::string> command = {MBE_PROGRAM_PAST_EOF, file.string(), "--size", "100", "--store-at", "200"};
+    std::vector<std::string> command = {MBE_PROGRAM_PAST_EOF, file.string(), "--size", "100",
+                                        "--store-at",         "200"};
     if (msync_first) command.emplace_back("--msync-first");
     const auto run = run_program(command);
     CHECK(run.exited_with(0));
     CHECK(contains(run.out, "the store returned"));  // no error, no signal ...
     const std::string actual = mbe::testing::summary_value(run.out, "read_back");
-    mbe::testing::observe(msync_first ? "read back after msync and growth" : "read back after growth", actual);
+    mbe::testing::observe(
+        msync_first ? "read back after msync and growth" : "read back after growth", actual);
     CHECK(actual == *read_back);
   }
 }
@@ -54,7 +58,8 @@ TEST_CASE("a store past the end of file in its last page is lost on disk filesys
 TEST_CASE("a store into a page past the end of file raises SIGBUS") {
   ScratchDir dir;
   const auto offset = std::to_string(mbe::page_size() + 10);
-  const auto run = run_program({MBE_PROGRAM_PAST_EOF, dir.file("f").string(), "--size", "100", "--store-at", offset});
+  const auto run = run_program(
+      {MBE_PROGRAM_PAST_EOF, dir.file("f").string(), "--size", "100", "--store-at", offset});
   CHECK(run.signal == SIGBUS);
   CHECK(contains(run.out, "storing 'X'"));
   CHECK_FALSE(contains(run.out, "the store returned"));
@@ -62,7 +67,8 @@ TEST_CASE("a store into a page past the end of file raises SIGBUS") {
 
 TEST_CASE("touching a mapping of an empty file raises SIGBUS") {
   ScratchDir dir;
-  const auto run = run_program({MBE_PROGRAM_PAST_EOF, dir.file("f").string(), "--size", "0", "--store-at", "0"});
+  const auto run =
+      run_program({MBE_PROGRAM_PAST_EOF, dir.file("f").string(), "--size", "0", "--store-at", "0"});
   CHECK(run.signal == SIGBUS);
 }
 
@@ -126,8 +132,8 @@ TEST_CASE("the chapter programs refuse an existing file and bad options without 
   ScratchDir dir;
   const auto path = dir.file("precious");
   mbe::testing::write_file(path, "keep me");
-  for (const char* program : {MBE_PROGRAM_PAST_EOF, MBE_PROGRAM_TRUNCATED_UNDER_ME, MBE_PROGRAM_EMPTY_AND_GROW,
-                              MBE_PROGRAM_GUARDED_READ}) {
+  for (const char* program : {MBE_PROGRAM_PAST_EOF, MBE_PROGRAM_TRUNCATED_UNDER_ME,
+                              MBE_PROGRAM_EMPTY_AND_GROW, MBE_PROGRAM_GUARDED_READ}) {
     CAPTURE(program);
     const auto run = run_program({program, path.string()});
     CHECK(run.exited_with(1));
@@ -138,9 +144,12 @@ TEST_CASE("the chapter programs refuse an existing file and bad options without 
   CHECK(fill.err == "open: EEXIST (File exists)\n");
   CHECK(mbe::testing::read_file(path) == "keep me");
 
-  CHECK(run_program({MBE_PROGRAM_PAST_EOF, dir.file("g").string(), "--store-at", "99999"}).exited_with(2));
-  CHECK(run_program({MBE_PROGRAM_FILL_DISK, dir.file("g").string()}).exited_with(2));  // --mib missing
-  CHECK(run_program({MBE_PROGRAM_GUARDED_READ, dir.file("g").string(), "--guard", "maybe"}).exited_with(2));
+  CHECK(run_program({MBE_PROGRAM_PAST_EOF, dir.file("g").string(), "--store-at", "99999"})
+            .exited_with(2));
+  CHECK(run_program({MBE_PROGRAM_FILL_DISK, dir.file("g").string()})
+            .exited_with(2));  // --mib missing
+  CHECK(run_program({MBE_PROGRAM_GUARDED_READ, dir.file("g").string(), "--guard", "maybe"})
+            .exited_with(2));
   CHECK(run_program({MBE_PROGRAM_REPLACE_DURABLY, dir.file("g").string()}).exited_with(2));
   CHECK_FALSE(std::filesystem::exists(dir.file("g")));
   const auto help = run_program({MBE_PROGRAM_SEALED_MEMFD, "--help"});

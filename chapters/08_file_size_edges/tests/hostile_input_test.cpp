@@ -13,7 +13,8 @@
 using mbe::testing::run_program;
 using mbe::testing::ScratchDir;
 
-TEST_CASE("replace_durably under a file-size limit names write EFBIG and leaves FILE and no FILE.new") {
+TEST_CASE(
+    "replace_durably under a file-size limit names write EFBIG and leaves FILE and no FILE.new") {
   if (!std::filesystem::exists("/usr/bin/prlimit")) MBE_SKIP("needs /usr/bin/prlimit (util-linux)");
   ScratchDir dir;
   const auto file = dir.file("config");

@@ -18,7 +18,8 @@ using mbe::testing::ScratchDir;
 
 TEST_CASE("the careful SIGBUS guard turns a read past the end of file into no value") {
   ScratchDir dir;
-  const auto run = run_program({MBE_PROGRAM_GUARDED_READ, dir.file("f").string(), "--guard", "careful"});
+  const auto run =
+      run_program({MBE_PROGRAM_GUARDED_READ, dir.file("f").string(), "--guard", "careful"});
   CHECK(run.exited_with(0));
   CHECK(contains(run.out, "first page: read 1"));
   CHECK(contains(run.out, "second page: SIGBUS caught - the page is past the end of file"));
@@ -26,7 +27,8 @@ TEST_CASE("the careful SIGBUS guard turns a read past the end of file into no va
 
 TEST_CASE("the naive SIGBUS guard compiled with -O2 lets SIGBUS kill the process") {
   ScratchDir dir;
-  const auto run = run_program({MBE_PROGRAM_GUARDED_READ, dir.file("f").string(), "--guard", "naive"});
+  const auto run =
+      run_program({MBE_PROGRAM_GUARDED_READ, dir.file("f").string(), "--guard", "naive"});
   CHECK(run.signal == SIGBUS);
   CHECK(contains(run.out, "first page: read 1"));  // it works while nothing faults
   CHECK_FALSE(contains(run.out, "second page"));
@@ -34,7 +36,8 @@ TEST_CASE("the naive SIGBUS guard compiled with -O2 lets SIGBUS kill the process
 
 TEST_CASE("the careful handler does not swallow a SIGBUS outside a guarded read") {
   ScratchDir dir;
-  const auto run = run_program({MBE_PROGRAM_GUARDED_READ, dir.file("f").string(), "--guard", "none"});
+  const auto run =
+      run_program({MBE_PROGRAM_GUARDED_READ, dir.file("f").string(), "--guard", "none"});
   CHECK(run.signal == SIGBUS);
   CHECK(contains(run.out, "second page, unguarded ..."));
 }
@@ -80,21 +83,24 @@ TEST_CASE("the naive guard's arming store is deleted by g++ 12 from -O1 and by c
     return mbe::testing::run_program({cxx, "-dumpversion"}).out;
   };
   if (version(gxx).rfind("12", 0) != 0 || version(clang).rfind("14.", 0) != 0)
-    MBE_SKIP("the claim is measured for g++ 12 and clang 14; here g++ " + version(gxx) + " and clang " +
-             version(clang));
+    MBE_SKIP("the claim is measured for g++ 12 and clang 14; here g++ " + version(gxx) +
+             " and clang " + version(clang));
   ScratchDir dir;
-  const auto source = std::filesystem::path(__FILE__).parent_path().parent_path() / "naive_guard.cpp";
+  const auto source =
+      std::filesystem::path(__FILE__).parent_path().parent_path() / "naive_guard.cpp";
   // One line of assembly "movb $1, <...guarding...>": the store of true.
   const auto has_arming_store = [](const std::string& assembly) {
     std::istringstream lines(assembly);
     for (std::string line; std::getline(lines, line);)
-      if (contains(line, "movb") && contains(line, "$1,") && contains(line, "guarding")) return true;
+      if (contains(line, "movb") && contains(line, "$1,") && contains(line, "guarding"))
+        return true;
     return false;
   };
   const auto keeps_the_store = [&](const std::string& cxx, const std::string& level) {
     const auto assembly = dir.file("naive" + level + ".s");
-    const auto run = mbe::testing::run_program({cxx, "-std=c++20", level, "-S", "-o", assembly.string(),
-                                                "-I", source.parent_path().string(), source.string()});
+    const auto run =
+        mbe::testing::run_program({cxx, "-std=c++20", level, "-S", "-o", assembly.string(), "-I",
+                                   source.parent_path().string(), source.string()});
     REQUIRE(run.exited_with(0));
     const auto text = mbe::testing::read_file(assembly);
     return has_arming_store(text);

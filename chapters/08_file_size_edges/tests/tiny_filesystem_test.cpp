@@ -40,7 +40,8 @@ std::string line_of(const std::string& output, const std::string& step) {
 TEST_CASE("stores into a sparse file on a full filesystem raise SIGBUS") {
   ScratchDir dir;
   CH08_TINY_FILESYSTEM(disk, dir.path(), .mib = 8);
-  const auto run = run_program({MBE_PROGRAM_FILL_DISK, (disk->root() / "big").string(), "--mib", "16"});
+  const auto run =
+      run_program({MBE_PROGRAM_FILL_DISK, (disk->root() / "big").string(), "--mib", "16"});
   CHECK(run.signal == SIGBUS);
   CHECK(contains(run.out, "storing into 4096 pages ..."));
   CHECK_FALSE(contains(run.out, "all pages stored"));
@@ -50,11 +51,13 @@ TEST_CASE("posix_fallocate on a full filesystem fails with ENOSPC before anythin
   ScratchDir dir;
   CH08_TINY_FILESYSTEM(disk, dir.path(), .mib = 8);
   const auto path = disk->root() / "big";
-  const auto run = run_program({MBE_PROGRAM_FILL_DISK, path.string(), "--mib", "16", "--preallocate"});
+  const auto run =
+      run_program({MBE_PROGRAM_FILL_DISK, path.string(), "--mib", "16", "--preallocate"});
   CHECK(run.exited_with(1));
   CHECK(run.err == "posix_fallocate: ENOSPC (No space left on device)\n");
   CHECK_FALSE(std::filesystem::exists(path));  // and the space is given back
-  const auto fits = run_program({MBE_PROGRAM_FILL_DISK, path.string(), "--mib", "4", "--preallocate"});
+  const auto fits =
+      run_program({MBE_PROGRAM_FILL_DISK, path.string(), "--mib", "4", "--preallocate"});
   CHECK(fits.exited_with(0));
   CHECK(contains(fits.out, "all pages stored and synced"));
 }
@@ -87,13 +90,15 @@ TEST_CASE("after a rename the new name is written by the directory fsync or by t
     const auto replaced = run_program({MBE_PROGRAM_REPLACE_DURABLY, path, "second version"});
     REQUIRE(replaced.exited_with(0));
     INFO(replaced.out);
-    mbe::testing::observe(std::string(c.name) + ": bytes written by fsync(FILE), then fsync(directory)",
-                          std::to_string(bytes_written(replaced.out, "   fsync(FILE) again:")) + ", " +
-                              std::to_string(bytes_written(replaced.out, "3. fsync(directory):")));
-    CHECK(bytes_written(replaced.out, "2. rename over FILE:") == 0);  // a rename alone writes nothing
+    mbe::testing::observe(
+        std::string(c.name) + ": bytes written by fsync(FILE), then fsync(directory)",
+        std::to_string(bytes_written(replaced.out, "   fsync(FILE) again:")) + ", " +
+            std::to_string(bytes_written(replaced.out, "3. fsync(directory):")));
+    CHECK(bytes_written(replaced.out, "2. rename over FILE:") ==
+          0);  // a rename alone writes nothing
     CHECK(bytes_written(replaced.out, "   fsync(FILE) again:") > 0);
     if (c.directory_fsync_writes)
-      CHECK(bytes_written(replaced.out, "3. fsync(directory):") > 0);   // the directory's own write
+      CHECK(bytes_written(replaced.out, "3. fsync(directory):") > 0);  // the directory's own write
     else
       CHECK(bytes_written(replaced.out, "3. fsync(directory):") == 0);  // already in the journal
     CHECK(bytes_written(replaced.out, "   fsync(directory) again:") == 0);
@@ -106,7 +111,8 @@ TEST_CASE("a sync that failed with an I/O error is not retried into success") {
   ScratchDir dir;
   // A 64 MiB filesystem on a device with room for 12 MiB: writeback fails below it.
   CH08_TINY_FILESYSTEM(disk, dir.path(), .mib = 64, .journal = false, .backing_mib = 12);
-  const auto run = run_program({MBE_PROGRAM_SYNC_AFTER_EIO, (disk->root() / "state").string(), "--mib", "24"});
+  const auto run =
+      run_program({MBE_PROGRAM_SYNC_AFTER_EIO, (disk->root() / "state").string(), "--mib", "24"});
   INFO(run.out);
   CHECK(run.exited_with(3));  // pages lost
   const auto line = [&](const std::string& step) { return line_of(run.out, step); };
@@ -136,7 +142,8 @@ TEST_CASE("a sync that failed with an I/O error is not retried into success") {
 TEST_CASE("on a healthy disk the same program loses nothing") {
   ScratchDir dir;
   MBE_REQUIRE_DIRTY_TRACKING(dir.path());
-  const auto run = run_program({MBE_PROGRAM_SYNC_AFTER_EIO, dir.file("state").string(), "--mib", "4"});
+  const auto run =
+      run_program({MBE_PROGRAM_SYNC_AFTER_EIO, dir.file("state").string(), "--mib", "4"});
   CHECK(run.exited_with(0));
   CHECK(contains(run.out, "read back from the device: 0 of 1024 pages lost"));
   CHECK_FALSE(contains(run.out, "-1, "));  // no sync, on no descriptor, reported an error

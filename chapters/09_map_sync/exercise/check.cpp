@@ -1,4 +1,5 @@
-// Checks of the chapter 09 exercise (see chapters/00_page_cache/exercise/check.cpp for how they run).
+// Checks of the chapter 09 exercise (see chapters/00_page_cache/exercise/check.cpp for how they
+// run).
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
@@ -8,8 +9,8 @@
 #include <cstring>
 
 #include "exercise.hpp"
-#include "msync/mapped_file.hpp"
 #include "exercise_check.hpp"
+#include "msync/mapped_file.hpp"
 
 using mbe::testing::as_error;
 using mbe::testing::ScratchDir;
@@ -49,7 +50,8 @@ TEST_CASE("stores through the mapping reach the file") {
   REQUIRE(::msync(mapping.data, mapping.length, MS_SYNC) == 0);
   char back[8] = {};
   REQUIRE(::pread(fd, back, sizeof back, 0) == 8);
-  MBE_CATCHES(std::memcmp(back, "durable?", 8) == 0, "the stores never reached the file: a MAP_PRIVATE fallback");
+  MBE_CATCHES(std::memcmp(back, "durable?", 8) == 0,
+              "the stores never reached the file: a MAP_PRIVATE fallback");
   ::munmap(mapping.data, mapping.length);
   ::close(fd);
 }
@@ -61,7 +63,9 @@ TEST_CASE("the fallback also works on tmpfs where MAP_SHARED would ignore MAP_SY
   const int fd = new_file("/dev/shm", 1);
   ex09::PersistentMapping mapping;
   REQUIRE_FALSE(ex09::map_for_persistence(fd, mbe::page_size(), mapping));
-  MBE_CATCHES(mapping.needs_msync, "MAP_SYNC was asked with plain MAP_SHARED, which drops a flag it cannot honour without a word");  // nothing here is persistent memory
+  MBE_CATCHES(mapping.needs_msync,
+              "MAP_SYNC was asked with plain MAP_SHARED, which drops a flag it cannot honour "
+              "without a word");  // nothing here is persistent memory
   ::munmap(mapping.data, mapping.length);
   ::close(fd);
 }
@@ -74,9 +78,11 @@ TEST_CASE("other failures are reported as they are and leave the mapping unchang
   ex09::PersistentMapping mapping;
   CHECK(ex09::map_for_persistence(fd, 0, mapping) == as_error(std::errc::invalid_argument));
   CHECK(mapping.data == nullptr);
-  const int read_only = ::open(("/proc/self/fd/" + std::to_string(fd)).c_str(), O_RDONLY | O_CLOEXEC);
+  const int read_only =
+      ::open(("/proc/self/fd/" + std::to_string(fd)).c_str(), O_RDONLY | O_CLOEXEC);
   REQUIRE(read_only >= 0);
-  CHECK(ex09::map_for_persistence(read_only, mbe::page_size(), mapping) == as_error(std::errc::permission_denied));
+  CHECK(ex09::map_for_persistence(read_only, mbe::page_size(), mapping) ==
+        as_error(std::errc::permission_denied));
   CHECK(mapping.data == nullptr);
   ::close(read_only);
   ::close(fd);

@@ -12,9 +12,9 @@
 #include <optional>
 #include <string>
 
-#include "msync/mapped_file.hpp"
 #include "filesystem.hpp"
 #include "msync/errors.hpp"
+#include "msync/mapped_file.hpp"
 #include "testing.hpp"
 
 using mbe::testing::ScratchDir;
@@ -55,10 +55,10 @@ std::optional<int> measured_errno(const mbe::testing::Filesystem& filesystem) {
 }
 }  // namespace
 
-#define REQUIRE_FILESYSTEM(directory, magic, name)                               \
-  do {                                                                           \
-    if (filesystem_type(directory) != (magic))                                   \
-      MBE_SKIP(std::string("needs ") + (name) + " at " + (directory).string());  \
+#define REQUIRE_FILESYSTEM(directory, magic, name)                              \
+  do {                                                                          \
+    if (filesystem_type(directory) != (magic))                                  \
+      MBE_SKIP(std::string("needs ") + (name) + " at " + (directory).string()); \
   } while (false)
 
 TEST_CASE("MAP_SHARED_VALIDATE with MAP_SYNC without DAX is EOPNOTSUPP on every filesystem") {
@@ -70,7 +70,8 @@ TEST_CASE("MAP_SHARED_VALIDATE with MAP_SYNC without DAX is EOPNOTSUPP on every 
 // What MAP_SYNC does with the other mapping types (kernel 6.18): ext4 and xfs
 // refuse it in their mmap hook (daxdev_mapping_supported sees VM_SYNC on a
 // file that is not DAX); btrfs and tmpfs never look and map as if it were absent.
-TEST_CASE("plain MAP_SHARED with MAP_SYNC is rejected on ext4 and xfs and ignored on btrfs and tmpfs") {
+TEST_CASE(
+    "plain MAP_SHARED with MAP_SYNC is rejected on ext4 and xfs and ignored on btrfs and tmpfs") {
   ScratchDir dir;
   const auto filesystem = mbe::testing::filesystem_of(dir.path());
   const auto expected = measured_errno(filesystem);
@@ -124,11 +125,13 @@ TEST_CASE("map_sync_probe prints each attempt and leaves no file behind") {
   const auto run = mbe::testing::run_program({MBE_PROGRAM_MAP_SYNC_PROBE, dir.path().string()});
   CHECK(run.exited_with(0));
   CHECK(run.out.find(", DAX: no") != std::string::npos);
-  const std::string shared_sync = *expected == 0 ? "mapped" : "-1, EOPNOTSUPP (Operation not supported)";
+  const std::string shared_sync =
+      *expected == 0 ? "mapped" : "-1, EOPNOTSUPP (Operation not supported)";
   CHECK(run.out.find("MAP_SHARED | MAP_SYNC:               " + shared_sync) != std::string::npos);
   CHECK(run.out.find("MAP_SHARED | unknown flag:           mapped") != std::string::npos);
   CHECK(std::filesystem::is_empty(dir.path()));
-  const auto missing = mbe::testing::run_program({MBE_PROGRAM_MAP_SYNC_PROBE, dir.file("nope").string()});
+  const auto missing =
+      mbe::testing::run_program({MBE_PROGRAM_MAP_SYNC_PROBE, dir.file("nope").string()});
   CHECK(missing.exited_with(1));
   CHECK(missing.err.find("ENOENT (No such file or directory)") != std::string::npos);
 }

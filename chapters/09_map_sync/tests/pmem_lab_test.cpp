@@ -36,8 +36,9 @@ constexpr int trials = 5;  // plug pulls per filesystem and mapping
 // 256 MiB on, is the persistent memory. -m and -append given again override
 // chapter 07's (qemu keeps the last).
 std::vector<std::string> pmem_machine(const std::filesystem::path& ram) {
-  return {"-object", "memory-backend-file,id=ram,share=on,size=1G,mem-path=" + ram.string(),
-          "-machine", "memory-backend=ram", "-m", "1G"};
+  return {"-object",  "memory-backend-file,id=ram,share=on,size=1G,mem-path=" + ram.string(),
+          "-machine", "memory-backend=ram",
+          "-m",       "1G"};
 }
 constexpr long long pmem_start = 256LL << 20, pmem_size = 512LL << 20;
 // [machine]
@@ -64,13 +65,15 @@ Lab find_lab() {
   std::error_code error;
   for (const auto& needed : {lab.guest.initramfs, lab.guest.modules}) {
     if (!std::filesystem::exists(needed, error)) {
-      lab.unavailable = "no " + needed.string() + " (busybox-static, or the test 'ch09/pack the pmem modules')";
+      lab.unavailable =
+          "no " + needed.string() + " (busybox-static, or the test 'ch09/pack the pmem modules')";
       return lab;
     }
   }
   for (const char* tool : {"mkfs.ext4", "mkfs.xfs"}) {
     if (ch07::find_tool(tool).empty()) {
-      lab.unavailable = std::string(tool) + " is not installed (apt-get install e2fsprogs xfsprogs)";
+      lab.unavailable =
+          std::string(tool) + " is not installed (apt-get install e2fsprogs xfsprogs)";
       return lab;
     }
   }
@@ -84,9 +87,16 @@ void make_pmem(const std::string& fs, const ScratchDir& dir, const std::filesyst
   { std::ofstream{image}; }
   std::filesystem::resize_file(image, pmem_size);
   const std::vector<std::string> mkfs =
-      fs == "xfs" ? std::vector<std::string>{ch07::find_tool("mkfs.xfs"), "-q", "-f", "-m", "reflink=0", image}
-                  : std::vector<std::string>{ch07::find_tool("mkfs.ext4"), "-q", "-F", "-b", "4096", image};
-  REQUIRE_MESSAGE(ch07::run_tool(mkfs, dir.file("mkfs.txt")) == 0, mbe::testing::read_file(dir.file("mkfs.txt")));
+      fs == "xfs"
+          ? std::vector<std::string>{ch07::find_tool("mkfs.xfs"),
+                                     "-q",
+                                     "-f",
+                                     "-m",
+                                     "reflink=0",
+                                     image}
+          : std::vector<std::string>{ch07::find_tool("mkfs.ext4"), "-q", "-F", "-b", "4096", image};
+  REQUIRE_MESSAGE(ch07::run_tool(mkfs, dir.file("mkfs.txt")) == 0,
+                  mbe::testing::read_file(dir.file("mkfs.txt")));
   const int in = ::open(image.c_str(), O_RDONLY | O_CLOEXEC);
   const int out = ::open(ram.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   REQUIRE((in >= 0 && out >= 0));
@@ -95,7 +105,8 @@ void make_pmem(const std::string& fs, const ScratchDir& dir, const std::filesyst
   for (long long done = 0; done < pmem_size; done += static_cast<long long>(chunk.size())) {
     REQUIRE(::pread(in, chunk.data(), chunk.size(), done) == static_cast<ssize_t>(chunk.size()));
     if (std::any_of(chunk.begin(), chunk.end(), [](char c) { return c != 0; }))
-      REQUIRE(::pwrite(out, chunk.data(), chunk.size(), pmem_start + done) == static_cast<ssize_t>(chunk.size()));
+      REQUIRE(::pwrite(out, chunk.data(), chunk.size(), pmem_start + done) ==
+              static_cast<ssize_t>(chunk.size()));
   }
   ::close(in);
   ::close(out);
@@ -105,8 +116,9 @@ void make_pmem(const std::string& fs, const ScratchDir& dir, const std::filesyst
 // Boots the guest in @p mode on @p ram and pulls the plug at "ACK 1" or
 // "DONE"; returns the console, "\r" removed. Skips are the caller's: an
 // unavailable lab returns "" with @p unavailable set.
-std::string boot(const Lab& lab, const ScratchDir& dir, const std::filesystem::path& ram, const std::string& mode,
-                 std::string& unavailable, std::chrono::seconds pull_delay = std::chrono::seconds(0)) {
+std::string boot(const Lab& lab, const ScratchDir& dir, const std::filesystem::path& ram,
+                 const std::string& mode, std::string& unavailable,
+                 std::chrono::seconds pull_delay = std::chrono::seconds(0)) {
   ch07::Trial trial;  // its writer mode is chapter 07's: this guest's mode is on its own -append
   trial.work = dir.path();
   trial.pull_after_ack = 1;
@@ -155,7 +167,8 @@ struct Stores {
 // with @p map (sync or shared); each next boot reads what the last one
 // stored. @p timers: leave the filesystem's own commit timers on.
 Stores pull_after_stores(const std::string& fs, const std::string& map, int count = trials,
-                         std::chrono::seconds pull_delay = std::chrono::seconds(0), bool timers = false) {
+                         std::chrono::seconds pull_delay = std::chrono::seconds(0),
+                         bool timers = false) {
   Stores stores;
   const Lab lab = find_lab();
   if (!lab.unavailable.empty()) {
@@ -166,8 +179,8 @@ Stores pull_after_stores(const std::string& fs, const std::string& map, int coun
   const auto ram = dir.file("ram.img");
   make_pmem(fs, dir, ram);
   for (int n = 1; n <= count + 1; ++n) {
-    const std::string mode =
-        fs + "-" + (n <= count ? map : "none") + "-" + std::to_string(n) + (timers ? "-timers" : "");
+    const std::string mode = fs + "-" + (n <= count ? map : "none") + "-" + std::to_string(n) +
+                             (timers ? "-timers" : "");
     const std::string console = boot(lab, dir, ram, mode, stores.unavailable, pull_delay);
     if (!stores.unavailable.empty()) return stores;
     INFO(console);
@@ -182,8 +195,8 @@ Stores pull_after_stores(const std::string& fs, const std::string& map, int coun
     stores.zeros += stored == "zeros";
     stores.other += stored == "other";
   }
-  MESSAGE(fs << " " << map << ": intact " << stores.intact << ", zeros " << stores.zeros << ", other "
-              << stores.other << " of " << count);
+  MESSAGE(fs << " " << map << ": intact " << stores.intact << ", zeros " << stores.zeros
+             << ", other " << stores.other << " of " << count);
   return stores;
 }
 
@@ -226,7 +239,8 @@ void check_probe(const Probe& result) {
 
 }  // namespace
 
-TEST_CASE("on ext4 with DAX MAP_SYNC is accepted and stores leave nothing dirty in the page cache") {
+TEST_CASE(
+    "on ext4 with DAX MAP_SYNC is accepted and stores leave nothing dirty in the page cache") {
   const auto result = probe("ext4");
   if (!result.unavailable.empty()) MBE_SKIP(result.unavailable);
   check_probe(result);
@@ -262,7 +276,9 @@ TEST_CASE("on xfs with DAX a plain MAP_SHARED store into a new block is lost wit
   CHECK(stores.zeros == trials);
 }
 
-TEST_CASE("on ext4 with DAX and its journal timer on a plain MAP_SHARED store survives only a later plug") {
+TEST_CASE(
+    "on ext4 with DAX and its journal timer on a plain MAP_SHARED store survives only a later "
+    "plug") {
   constexpr int pulls = 3;
   const auto at_once = pull_after_stores("ext4", "shared", pulls, std::chrono::seconds(0), true);
   if (!at_once.unavailable.empty()) MBE_SKIP(at_once.unavailable);

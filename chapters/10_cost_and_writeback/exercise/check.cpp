@@ -1,4 +1,5 @@
-// Checks of the chapter 10 exercise (see chapters/00_page_cache/exercise/check.cpp for how they run).
+// Checks of the chapter 10 exercise (see chapters/00_page_cache/exercise/check.cpp for how they
+// run).
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
@@ -7,9 +8,9 @@
 #include <fstream>
 
 #include "exercise.hpp"
+#include "exercise_check.hpp"
 #include "msync/mapped_file.hpp"
 #include "msync/page_cache.hpp"
-#include "exercise_check.hpp"
 #include "pretend_writeback.hpp"
 
 using mbe::testing::as_error;
@@ -30,22 +31,27 @@ TEST_CASE("a file with nothing dirty is clean at once") {
 }
 
 TEST_CASE("the wait gives up after its timeout and writes nothing") {
-  MBE_HINTS("waiting must not write anything: no msync, no fsync", "compare the time spent with the timeout on every turn; return std::errc::timed_out");
+  MBE_HINTS("waiting must not write anything: no msync, no fsync",
+            "compare the time spent with the timeout on every turn; return std::errc::timed_out");
   ScratchDir dir;
   MBE_REQUIRE_DIRTY_TRACKING(dir.path());
   auto file = mbe::MappedFile::create(dir.file("f"), 4 * mbe::page_size());
   file.bytes()[0] = std::byte{1};
   milliseconds waited{0};
-  CHECK(ex10::wait_until_clean(file.fd(), milliseconds(300), waited) == as_error(std::errc::timed_out));
+  CHECK(ex10::wait_until_clean(file.fd(), milliseconds(300), waited) ==
+        as_error(std::errc::timed_out));
   CHECK(waited >= milliseconds(300));
   CHECK(waited < milliseconds(1500));
-  MBE_CATCHES(mbe::page_cache_state(file.fd()).dirty == 1, "the wait synced the file itself");  // waiting must not sync
+  MBE_CATCHES(mbe::page_cache_state(file.fd()).dirty == 1,
+              "the wait synced the file itself");  // waiting must not sync
 }
 
 TEST_CASE("a probe failure is reported and not waited out") {
-  MBE_HINTS("a probe that fails will fail again: do not wait it out", "return the probe's error code at once");
+  MBE_HINTS("a probe that fails will fail again: do not wait it out",
+            "return the probe's error code at once");
   milliseconds waited{0};
-  CHECK(ex10::wait_until_clean(-1, milliseconds(2000), waited) == as_error(std::errc::bad_file_descriptor));
+  CHECK(ex10::wait_until_clean(-1, milliseconds(2000), waited) ==
+        as_error(std::errc::bad_file_descriptor));
   CHECK(waited < milliseconds(500));
 }
 
@@ -62,23 +68,27 @@ TEST_CASE("a page still under writeback is waited for (writeback pretended)") {
   const mbe::testing::PretendWriteback in_flight(3);
   milliseconds waited{0};
   CHECK_FALSE(ex10::wait_until_clean(file.fd(), milliseconds(5000), waited));
-  MBE_CATCHES(in_flight.probes_seen() >= 4, "the wait ended while a page was still under writeback");
+  MBE_CATCHES(in_flight.probes_seen() >= 4,
+              "the wait ended while a page was still under writeback");
 }
 
 TEST_CASE("a page nobody syncs becomes clean by the kernel's writeback alone") {
   MBE_HINTS("keep polling until the kernel has written the file back",
-            "the flusher writes a file back once it has been dirty for vm.dirty_expire_centisecs (about 30 s)");
+            "the flusher writes a file back once it has been dirty for vm.dirty_expire_centisecs "
+            "(about 30 s)");
   ScratchDir dir;
   MBE_REQUIRE_DIRTY_TRACKING(dir.path());
   long interval = 0;
   std::ifstream("/proc/sys/vm/dirty_writeback_centisecs") >> interval;
   long expire = 0;
   std::ifstream("/proc/sys/vm/dirty_expire_centisecs") >> expire;
-  if (interval <= 0 || expire > 4000) MBE_SKIP("needs periodic writeback with an expiry of at most 40 s");
+  if (interval <= 0 || expire > 4000)
+    MBE_SKIP("needs periodic writeback with an expiry of at most 40 s");
   auto file = mbe::MappedFile::create(dir.file("f"), 4 * mbe::page_size());
   file.bytes()[0] = std::byte{1};
   milliseconds waited{0};
-  CHECK_FALSE(ex10::wait_until_clean(file.fd(), milliseconds((expire + interval) * 10 + 10'000), waited));
+  CHECK_FALSE(
+      ex10::wait_until_clean(file.fd(), milliseconds((expire + interval) * 10 + 10'000), waited));
   CHECK(waited >= milliseconds(expire * 10 - 500));  // not before the expiry: nobody synced
   CHECK(mbe::page_cache_state(file.fd()).dirty == 0);
 }

@@ -29,18 +29,21 @@ Row row(const std::string& table, const std::string& label, int pages) {
   const auto at = table.find(start);
   REQUIRE_MESSAGE(at != std::string::npos, "no row " << start);
   std::vector<std::string> cells;
-  std::istringstream line(table.substr(at + start.size(), table.find('\n', at) - at - start.size()));
+  std::istringstream line(
+      table.substr(at + start.size(), table.find('\n', at) - at - start.size()));
   for (std::string cell; std::getline(line, cell, '|');) {
     const auto first = cell.find_first_not_of(' ');
     const auto last = cell.find_last_not_of(' ');
     if (first != std::string::npos) cells.push_back(cell.substr(first, last - first + 1));
   }
-  REQUIRE_MESSAGE(cells.size() == 6, "row " << start << " has " << cells.size() << " cells after its label");
+  REQUIRE_MESSAGE(cells.size() == 6,
+                  "row " << start << " has " << cells.size() << " cells after its label");
   return {std::stod(cells[0]), std::stod(cells[1]), std::stod(cells[2]), cells[4], cells[5]};
 }
 
 std::string run_benchmark(const ScratchDir& dir, const char* rounds) {
-  const auto run = run_program({MBE_PROGRAM_COST_BENCHMARK, dir.path().string(), "--rounds", rounds});
+  const auto run =
+      run_program({MBE_PROGRAM_COST_BENCHMARK, dir.path().string(), "--rounds", rounds});
   REQUIRE(run.exited_with(0));
   return run.out;
 }
@@ -52,7 +55,8 @@ TEST_CASE("the cost benchmark prints every case in under a minute and cleans up"
   const auto table = run_benchmark(dir, "30");
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(60));
   INFO(table);
-  for (const char* label : {"nothing (stores only)", "MS_ASYNC", "MS_SYNC", "fsync", "fdatasync", "pwrite + fdatasync"})
+  for (const char* label :
+       {"nothing (stores only)", "MS_ASYNC", "MS_SYNC", "fsync", "fdatasync", "pwrite + fdatasync"})
     for (const int pages : {1, 256}) {
       const Row r = row(table, label, pages);
       CHECK(r.min <= r.median);
@@ -93,7 +97,8 @@ TEST_CASE("one dirty page writes the same bytes in a 1 GiB mapping as in a 1 MiB
   INFO(table);
   const std::string large = row(table, "MS_SYNC, 1 GiB mapping", 1).bytes_per_byte;
   const std::string small = row(table, "MS_SYNC", 1).bytes_per_byte;
-  if (large == "n/a" || small == "n/a") MBE_SKIP("no block-device counter for " + dir.path().string());
+  if (large == "n/a" || small == "n/a")
+    MBE_SKIP("no block-device counter for " + dir.path().string());
   mbe::testing::observe("bytes per byte: 1 GiB mapping, 1 MiB mapping", large + ", " + small);
   CHECK(std::llabs(std::stoll(large) - std::stoll(small)) <= *tolerance);
 }
@@ -132,15 +137,18 @@ TEST_CASE("each sync call sends the device cache flushes of its filesystem") {
   if (!expected) MBE_SKIP(mbe::testing::not_measured_on(filesystem));
   const auto table = run_benchmark(dir, "10");
   INFO(table);
-  if (row(table, "fsync", 1).flushes == "n/a") MBE_SKIP("no block-device counter for " + dir.path().string());
+  if (row(table, "fsync", 1).flushes == "n/a")
+    MBE_SKIP("no block-device counter for " + dir.path().string());
   const Row clean = row(table, "fdatasync, nothing dirty (floor)", 0);
   const Row ms_sync = row(table, "MS_SYNC", 1);
   const Row fsync = row(table, "fsync", 1);
   const Row fdatasync = row(table, "fdatasync", 1);
-  mbe::testing::observe("flushes: clean fdatasync, MS_SYNC, fsync, fdatasync",
-                        clean.flushes + ", " + ms_sync.flushes + ", " + fsync.flushes + ", " + fdatasync.flushes);
-  mbe::testing::observe("bytes per byte: MS_SYNC, fsync, fdatasync",
-                        ms_sync.bytes_per_byte + ", " + fsync.bytes_per_byte + ", " + fdatasync.bytes_per_byte);
+  mbe::testing::observe(
+      "flushes: clean fdatasync, MS_SYNC, fsync, fdatasync",
+      clean.flushes + ", " + ms_sync.flushes + ", " + fsync.flushes + ", " + fdatasync.flushes);
+  mbe::testing::observe(
+      "bytes per byte: MS_SYNC, fsync, fdatasync",
+      ms_sync.bytes_per_byte + ", " + fsync.bytes_per_byte + ", " + fdatasync.bytes_per_byte);
   CHECK(clean.flushes == expected->clean_fdatasync);
   CHECK(ms_sync.flushes == expected->ms_sync);
   CHECK(fsync.flushes == expected->fsync);

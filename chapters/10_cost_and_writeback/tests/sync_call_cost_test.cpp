@@ -41,8 +41,9 @@ long long instructions(const std::string& valgrind, const ScratchDir& dir, const
 
 TEST_CASE("MappedFile::sync executes at most 16 instructions more per call than msync itself") {
 #ifndef MBE_OPTIMISED_WITHOUT_SANITIZER
-  MBE_SKIP("instruction counts mean something only in an optimised build without a sanitizer "
-           "(the ci and release presets)");
+  MBE_SKIP(
+      "instruction counts mean something only in an optimised build without a sanitizer "
+      "(the ci and release presets)");
 #endif
   const std::string valgrind = valgrind_on_path();
   if (valgrind.empty()) MBE_SKIP("valgrind is not installed (apt-get install valgrind)");
@@ -50,9 +51,11 @@ TEST_CASE("MappedFile::sync executes at most 16 instructions more per call than 
   // The difference of two loop lengths is the loop's own cost: start-up,
   // file creation and exit cancel out.
   const double raw = static_cast<double>(instructions(valgrind, dir, "raw", "4000") -
-                                         instructions(valgrind, dir, "raw", "2000")) / 2000;
+                                         instructions(valgrind, dir, "raw", "2000")) /
+                     2000;
   const double helper = static_cast<double>(instructions(valgrind, dir, "helper", "4000") -
-                                            instructions(valgrind, dir, "helper", "2000")) / 2000;
+                                            instructions(valgrind, dir, "helper", "2000")) /
+                        2000;
   MESSAGE("observed: instructions_per_call_raw=" << raw);
   MESSAGE("observed: instructions_per_call_helper=" << helper);
   CHECK(raw > 5);  // a store, the loop and glibc's msync wrapper: never free
@@ -63,7 +66,8 @@ TEST_CASE("MappedFile::sync executes at most 16 instructions more per call than 
 
 TEST_CASE("the call-cost benchmark prints min median and max for raw msync and MappedFile::sync") {
   ScratchDir dir;
-  const auto run = run_program({MBE_PROGRAM_SYNC_CALL_COST, dir.path().string(), "--calls", "3000"});
+  const auto run =
+      run_program({MBE_PROGRAM_SYNC_CALL_COST, dir.path().string(), "--calls", "3000"});
   INFO(run.out << run.err);
   REQUIRE(run.exited_with(0));
   CHECK(mbe::testing::contains(run.out, "| raw msync | "));

@@ -130,7 +130,8 @@ TEST_CASE("never_msync answers --help and refuses an existing file and bad argum
   CHECK(refused.err.find("EEXIST (File exists)") != std::string::npos);
   CHECK(mbe::testing::read_file(existing) == "precious data");
   CHECK(run_program({MBE_PROGRAM_NEVER_MSYNC}).exited_with(2));
-  CHECK(run_program({MBE_PROGRAM_NEVER_MSYNC, dir.file("f").string(), "--pages", "0"}).exited_with(2));
+  CHECK(run_program({MBE_PROGRAM_NEVER_MSYNC, dir.file("f").string(), "--pages", "0"})
+            .exited_with(2));
   const auto help = run_program({MBE_PROGRAM_NEVER_MSYNC, "--help"});
   CHECK(help.exited_with(0));
   CHECK(help.out.rfind("usage:", 0) == 0);

@@ -52,7 +52,8 @@ bool on_a_loop_device(const std::filesystem::path& directory) {
     std::string type, source;
     fields >> type >> source;
     const std::string dir = directory.string() + "/";
-    if (dir.rfind(point == "/" ? point : point + "/", 0) == 0 && point.size() >= best_point.size()) {
+    if (dir.rfind(point == "/" ? point : point + "/", 0) == 0 &&
+        point.size() >= best_point.size()) {
       best_point = point;
       best_source = source;
     }
@@ -62,7 +63,8 @@ bool on_a_loop_device(const std::filesystem::path& directory) {
 
 // Runs ch10_never_msync for one expiry interval + one flusher interval + 5 s in
 // @p directory and checks what never syncing cost.
-std::string store_nonstop_without_msync(const std::filesystem::path& directory, double expire, double interval) {
+std::string store_nonstop_without_msync(const std::filesystem::path& directory, double expire,
+                                        double interval) {
   const int seconds = static_cast<int>(expire + interval + 5);
   const auto run = run_program({MBE_PROGRAM_NEVER_MSYNC, (directory / "f").string(), "--seconds",
                                 std::to_string(seconds), "--every-us", "1000"});
@@ -88,13 +90,14 @@ TEST_CASE("dirty pages nobody syncs are written back by expiry of the file and n
   ScratchDir dir;
   MBE_REQUIRE_DIRTY_TRACKING(dir.path());
   double expire = 0, interval = 0;
-  if (const auto why_not = why_writeback_is_not_periodic(expire, interval); !why_not.empty()) MBE_SKIP(why_not);
+  if (const auto why_not = why_writeback_is_not_periodic(expire, interval); !why_not.empty())
+    MBE_SKIP(why_not);
   // Page 1 is stored one flusher interval + 5 s after page 0, so even when page 0
   // waits a whole interval past its expiry, page 1 is then 5 s short of its own.
   const int second_store_after = static_cast<int>(interval) + 5;
   const auto run = run_program({MBE_PROGRAM_WRITEBACK_TIMELINE, dir.file("f").string(), "--seconds",
-                                std::to_string(static_cast<int>(expire + interval + 15)), "--second-store-after",
-                                std::to_string(second_store_after)});
+                                std::to_string(static_cast<int>(expire + interval + 15)),
+                                "--second-store-after", std::to_string(second_store_after)});
   REQUIRE(run.exited_with(0));
   INFO(run.out);
   const double page0 = value_of(run.out, "page0_dirty_s");
@@ -112,10 +115,11 @@ TEST_CASE("a page rewritten without pause is written back about once per expiry 
   ScratchDir dir;
   MBE_REQUIRE_DIRTY_TRACKING(dir.path());
   double expire = 0, interval = 0;
-  if (const auto why_not = why_writeback_is_not_periodic(expire, interval); !why_not.empty()) MBE_SKIP(why_not);
+  if (const auto why_not = why_writeback_is_not_periodic(expire, interval); !why_not.empty())
+    MBE_SKIP(why_not);
   const int seconds = static_cast<int>(expire + interval + 10);
-  const auto run = run_program({MBE_PROGRAM_WRITEBACK_TIMELINE, dir.file("f").string(), "--rewrite-every-ms", "50",
-                                "--seconds", std::to_string(seconds)});
+  const auto run = run_program({MBE_PROGRAM_WRITEBACK_TIMELINE, dir.file("f").string(),
+                                "--rewrite-every-ms", "50", "--seconds", std::to_string(seconds)});
   REQUIRE(run.exited_with(0));
   INFO(run.out);
   // Not every flusher wake-up (that would be about seconds / interval times) ...
@@ -127,11 +131,14 @@ TEST_CASE("a page rewritten without pause is written back about once per expiry 
 
 // The seed question, answered with numbers: what does a small struct rewritten
 // nonstop (a store every millisecond) cost the system when nobody syncs it?
-TEST_CASE("a page stored into nonstop without msync is written about once per expiry interval at a cost of kilobytes") {
+TEST_CASE(
+    "a page stored into nonstop without msync is written about once per expiry interval at a cost "
+    "of kilobytes") {
   ScratchDir dir;
   MBE_REQUIRE_DIRTY_TRACKING(dir.path());
   double expire = 0, interval = 0;
-  if (const auto why_not = why_writeback_is_not_periodic(expire, interval); !why_not.empty()) MBE_SKIP(why_not);
+  if (const auto why_not = why_writeback_is_not_periodic(expire, interval); !why_not.empty())
+    MBE_SKIP(why_not);
   const auto filesystem = mbe::testing::filesystem_of(dir.path());
   const auto out = store_nonstop_without_msync(dir.path(), expire, interval);
   INFO(filesystem.name, ": ", out);
@@ -139,11 +146,13 @@ TEST_CASE("a page stored into nonstop without msync is written about once per ex
   const auto flushes = static_cast<std::uint64_t>(value_of(out, "device_flushes"));
   mbe::testing::observe("nonstop_stores_device_bytes", bytes);
   mbe::testing::observe("nonstop_stores_device_flushes", flushes);
-  mbe::testing::observe("nonstop_stores_store_faults", static_cast<std::uint64_t>(value_of(out, "store_faults")));
+  mbe::testing::observe("nonstop_stores_store_faults",
+                        static_cast<std::uint64_t>(value_of(out, "store_faults")));
   // The device counters are the device's: exact only on a device of our own.
   if (!on_a_loop_device(dir.path())) {
-    MESSAGE("not on a loop device of its own: the device's byte and flush counts include "
-            "others' I/O, so only the writeback count above is asserted here");
+    MESSAGE(
+        "not on a loop device of its own: the device's byte and flush counts include "
+        "others' I/O, so only the writeback count above is asserted here");
     return;
   }
   // A few KiB of data and metadata — against 4 KiB and a flush per store had
@@ -151,12 +160,16 @@ TEST_CASE("a page stored into nonstop without msync is written about once per ex
   CHECK(bytes <= 1024 * 1024);
   // ext4 without a journal: writeback sends no cache flush at all; journaled
   // ext4: each re-dirtying (mtime) brings a journal commit, with its flush.
-  const auto fewest_flushes = mbe::testing::measured_on<std::uint64_t>(
-      filesystem, {{FilesystemKind::ext4_no_journal, 0}, {FilesystemKind::ext4_journal, 1},
-                   {FilesystemKind::xfs, 0}, {FilesystemKind::btrfs, 0}});
-  const auto most_flushes = mbe::testing::measured_on<std::uint64_t>(
-      filesystem, {{FilesystemKind::ext4_no_journal, 0}, {FilesystemKind::ext4_journal, 20},
-                   {FilesystemKind::xfs, 20}, {FilesystemKind::btrfs, 20}});
+  const auto fewest_flushes =
+      mbe::testing::measured_on<std::uint64_t>(filesystem, {{FilesystemKind::ext4_no_journal, 0},
+                                                            {FilesystemKind::ext4_journal, 1},
+                                                            {FilesystemKind::xfs, 0},
+                                                            {FilesystemKind::btrfs, 0}});
+  const auto most_flushes =
+      mbe::testing::measured_on<std::uint64_t>(filesystem, {{FilesystemKind::ext4_no_journal, 0},
+                                                            {FilesystemKind::ext4_journal, 20},
+                                                            {FilesystemKind::xfs, 20},
+                                                            {FilesystemKind::btrfs, 20}});
   if (!fewest_flushes || !most_flushes) MBE_SKIP(mbe::testing::not_measured_on(filesystem));
   CHECK(flushes >= *fewest_flushes);
   CHECK(flushes <= *most_flushes);
@@ -165,10 +178,12 @@ TEST_CASE("a page stored into nonstop without msync is written about once per ex
 // The same on journaled ext4 (the default of mkfs.ext4, and Debian's and
 // Ubuntu's root filesystem), on a filesystem of the test's own, so that its
 // device counts only this test's I/O.
-TEST_CASE("on journaled ext4 a page stored into nonstop without msync also brings journal commits") {
+TEST_CASE(
+    "on journaled ext4 a page stored into nonstop without msync also brings journal commits") {
   ScratchDir dir;
   double expire = 0, interval = 0;
-  if (const auto why_not = why_writeback_is_not_periodic(expire, interval); !why_not.empty()) MBE_SKIP(why_not);
+  if (const auto why_not = why_writeback_is_not_periodic(expire, interval); !why_not.empty())
+    MBE_SKIP(why_not);
   CH08_TINY_FILESYSTEM(disk, dir.path(), .mib = 64, .journal = true, .backing_mib = 80);
   const auto out = store_nonstop_without_msync(disk->root(), expire, interval);
   INFO(out);

@@ -31,12 +31,12 @@ struct Option {
     return {flag, nullptr, 0, 0, nullptr, &value};
   }
 
-  std::string_view flag;             ///< e.g. `"--pages"`
-  std::uint64_t* number_value;       ///< set for number options
-  std::uint64_t minimum;             ///< smallest accepted number
-  std::uint64_t maximum;             ///< largest accepted number
-  const char** text_value;           ///< set for text options
-  bool* toggle_value;                ///< set for toggles
+  std::string_view flag;        ///< e.g. `"--pages"`
+  std::uint64_t* number_value;  ///< set for number options
+  std::uint64_t minimum;        ///< smallest accepted number
+  std::uint64_t maximum;        ///< largest accepted number
+  const char** text_value;      ///< set for text options
+  bool* toggle_value;           ///< set for toggles
 };
 
 /// @brief Parses `PROGRAM OPERAND... [OPTION]...` with exactly `operands.size()`

@@ -61,7 +61,7 @@ struct ByteRange {
 /// EINVAL), the length extended so the last byte is still covered. The kernel
 /// rounds the length up to whole pages by itself.
 inline ByteRange page_rounded(std::size_t offset, std::size_t length,
-                               std::size_t page_size) noexcept {
+                              std::size_t page_size) noexcept {
   const std::size_t start = offset & ~(page_size - 1);
   return {start, offset + length - start};
 }
@@ -122,8 +122,7 @@ class MappedFile {
   static MappedFile open(const std::filesystem::path& path, Failure& failure,
                          Access access = Access::read_write) noexcept;
   /// @brief Throwing form of create(); throws mbe::Error naming the failed call.
-  static MappedFile create(const std::filesystem::path& path, std::size_t size,
-                           mode_t mode = 0600);
+  static MappedFile create(const std::filesystem::path& path, std::size_t size, mode_t mode = 0600);
   /// @brief Throwing form of open(); throws mbe::Error naming the failed call.
   static MappedFile open(const std::filesystem::path& path, Access access = Access::read_write);
 
@@ -185,8 +184,7 @@ class MappedFile {
   /// @brief sync() of the whole mapping.
   std::error_code sync_all(SyncMode mode = SyncMode::synchronous) noexcept;
   /// @brief Throwing form of sync(): throws mbe::Error (`msync: EIO (...)`).
-  void sync_or_throw(std::size_t offset, std::size_t length,
-                     SyncMode mode = SyncMode::synchronous);
+  void sync_or_throw(std::size_t offset, std::size_t length, SyncMode mode = SyncMode::synchronous);
 
   /// @brief `fsync` of the directory holding the file.
   ///

@@ -14,7 +14,8 @@ std::int64_t count_dirty_pages(int fd, std::uint64_t offset, std::uint64_t lengt
 
 bool range_is_durable(int fd, std::uint64_t offset, std::uint64_t length) {
   mbe::PageCacheState state{};
-  (void)mbe::probe_page_cache(fd, offset, length, state);  // WRONG: the error is ignored, state stays zero
+  (void)mbe::probe_page_cache(fd, offset, length,
+                              state);  // WRONG: the error is ignored, state stays zero
   // Under writeback means the I/O was started, not that it finished.
   return state.dirty == 0 && state.writeback == 0;
 }

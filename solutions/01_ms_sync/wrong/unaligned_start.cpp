@@ -11,10 +11,12 @@
 namespace ex01 {
 
 std::error_code commit_range(std::span<std::byte> mapping, std::size_t offset, std::size_t length) {
-  if (offset > mapping.size() || length > mapping.size() - offset)  // no overflow: subtract, never add
+  if (offset > mapping.size() ||
+      length > mapping.size() - offset)  // no overflow: subtract, never add
     return std::make_error_code(std::errc::invalid_argument);
   if (length == 0) return {};
-  if (::msync(mapping.data() + offset, length, MS_SYNC) != 0)  // WRONG: EINVAL unless offset starts a page
+  if (::msync(mapping.data() + offset, length, MS_SYNC) !=
+      0)  // WRONG: EINVAL unless offset starts a page
     return {errno, std::system_category()};
   return {};
 }

@@ -12,10 +12,14 @@ namespace ex02 {
 
 Call cheapest_call_for(Need need) {
   switch (need) {
-    case Need::visible_to_other_processes: return Call::nothing;  // the page cache is shared already
-    case Need::mapped_range_on_disk: return Call::msync_ms_sync;  // only the range, and it waits
-    case Need::file_data_on_disk: return Call::fsync;             // WRONG: also writes the timestamps
-    case Need::data_and_timestamps_on_disk: return Call::fsync;   // everything the inode has
+    case Need::visible_to_other_processes:
+      return Call::nothing;  // the page cache is shared already
+    case Need::mapped_range_on_disk:
+      return Call::msync_ms_sync;  // only the range, and it waits
+    case Need::file_data_on_disk:
+      return Call::fsync;  // WRONG: also writes the timestamps
+    case Need::data_and_timestamps_on_disk:
+      return Call::fsync;  // everything the inode has
   }
   return Call::fsync;  // not reached: the safe answer
 }
@@ -23,10 +27,17 @@ Call cheapest_call_for(Need need) {
 std::error_code provide(Need need, int fd, std::span<std::byte> range) {
   int result = 0;
   switch (cheapest_call_for(need)) {
-    case Call::nothing: break;
-    case Call::msync_ms_sync: result = ::msync(range.data(), range.size(), MS_SYNC); break;
-    case Call::fdatasync: result = ::fdatasync(fd); break;
-    case Call::fsync: result = ::fsync(fd); break;
+    case Call::nothing:
+      break;
+    case Call::msync_ms_sync:
+      result = ::msync(range.data(), range.size(), MS_SYNC);
+      break;
+    case Call::fdatasync:
+      result = ::fdatasync(fd);
+      break;
+    case Call::fsync:
+      result = ::fsync(fd);
+      break;
     case Call::msync_ms_async:   // MS_ASYNC starts no I/O on Linux: never a guarantee
     case Call::sync_file_range:  // starts writeback, waits for nothing, flushes no cache
       return std::make_error_code(std::errc::operation_not_supported);

@@ -11,7 +11,8 @@ namespace ex03 {
 
 std::error_code commit_locked(std::span<std::byte> range) {
   // WRONG: EBUSY when locked
-  if (::msync(range.data(), range.size(), MS_SYNC | MS_INVALIDATE) != 0) return {errno, std::system_category()};
+  if (::msync(range.data(), range.size(), MS_SYNC | MS_INVALIDATE) != 0)
+    return {errno, std::system_category()};
   return {};
 }
 

@@ -13,7 +13,8 @@ namespace ex04 {
 SyncResult sync_changed_records(std::span<std::byte> mapping, std::size_t record_size,
                                 std::span<const std::size_t> changed) {
   SyncResult result;
-  for (const std::size_t index : changed) {  // WRONG: EINVAL for every record that does not start a page
+  for (const std::size_t index :
+       changed) {  // WRONG: EINVAL for every record that does not start a page
     ++result.calls;
     if (::msync(mapping.data() + index * record_size, record_size, MS_SYNC) != 0 && !result.error)
       result.error = {errno, std::system_category()};

@@ -23,7 +23,7 @@ SyncResult sync_changed_records(std::span<std::byte> mapping, std::size_t record
   std::size_t run_first = 0, run_end = 0;  // the current run of pages; empty at first
   for (const std::size_t index : changed) {
     const std::size_t first = index * record_size / page;
-    const std::size_t end = first + 1;  // WRONG: a record can end on the next page
+    const std::size_t end = first + 1;       // WRONG: a record can end on the next page
     if (run_end != 0 && first <= run_end) {  // touches or continues the run: extend it
       if (end > run_end) run_end = end;
       continue;

@@ -9,7 +9,9 @@
 
 namespace ex05 {
 namespace {
-std::uint32_t checksum(std::uint64_t value) { return mbe::crc32c(std::as_bytes(std::span(&value, 1))); }
+std::uint32_t checksum(std::uint64_t value) {
+  return mbe::crc32c(std::as_bytes(std::span(&value, 1)));
+}
 }  // namespace
 
 void publish(Log& log, std::uint64_t value) {
@@ -26,7 +28,8 @@ std::uint32_t published_count(const Log& log) {
 
 std::uint32_t recover(const Log& log) {
   const std::uint32_t committed = published_count(log);
-  const std::uint32_t limit = committed < 256 ? committed : 256;  // a corrupt count cannot take us out of the array
+  const std::uint32_t limit =
+      committed < 256 ? committed : 256;  // a corrupt count cannot take us out of the array
   std::uint32_t valid = 0;
   while (valid < limit && log.entries[valid].crc == checksum(log.entries[valid].value)) ++valid;
   return valid;

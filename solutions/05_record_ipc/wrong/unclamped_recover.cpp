@@ -9,7 +9,9 @@
 
 namespace ex05 {
 namespace {
-std::uint32_t checksum(std::uint64_t value) { return mbe::crc32c(std::as_bytes(std::span(&value, 1))); }
+std::uint32_t checksum(std::uint64_t value) {
+  return mbe::crc32c(std::as_bytes(std::span(&value, 1)));
+}
 }  // namespace
 
 void publish(Log& log, std::uint64_t value) {

@@ -9,16 +9,21 @@
 
 namespace ex06 {
 namespace {
-std::uint32_t checksum(const Payload& payload) { return mbe::crc32c(std::as_bytes(std::span(payload.words))); }
+std::uint32_t checksum(const Payload& payload) {
+  return mbe::crc32c(std::as_bytes(std::span(payload.words)));
+}
 std::uint64_t generation_of(const Slot& slot) {
-  return std::atomic_ref(const_cast<std::uint64_t&>(slot.generation)).load(std::memory_order_acquire);
+  return std::atomic_ref(const_cast<std::uint64_t&>(slot.generation))
+      .load(std::memory_order_acquire);
 }
 }  // namespace
 
 void save(State& state, std::uint64_t generation, const Payload& payload) {
   // The older slot (or an empty one): the newest stays intact while we write.
-  Slot& slot = generation_of(state.slots[0]) <= generation_of(state.slots[1]) ? state.slots[0] : state.slots[1];
-  std::atomic_ref(slot.generation).store(generation, std::memory_order_release);  // WRONG: the commit, first
+  Slot& slot = generation_of(state.slots[0]) <= generation_of(state.slots[1]) ? state.slots[0]
+                                                                              : state.slots[1];
+  std::atomic_ref(slot.generation)
+      .store(generation, std::memory_order_release);  // WRONG: the commit, first
   std::atomic_signal_fence(std::memory_order_release);
   slot.payload = payload;
   slot.crc = checksum(payload);

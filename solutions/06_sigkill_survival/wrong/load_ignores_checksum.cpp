@@ -9,20 +9,26 @@
 
 namespace ex06 {
 namespace {
-std::uint32_t checksum(const Payload& payload) { return mbe::crc32c(std::as_bytes(std::span(payload.words))); }
+std::uint32_t checksum(const Payload& payload) {
+  return mbe::crc32c(std::as_bytes(std::span(payload.words)));
+}
 std::uint64_t generation_of(const Slot& slot) {
-  return std::atomic_ref(const_cast<std::uint64_t&>(slot.generation)).load(std::memory_order_acquire);
+  return std::atomic_ref(const_cast<std::uint64_t&>(slot.generation))
+      .load(std::memory_order_acquire);
 }
 }  // namespace
 
 void save(State& state, std::uint64_t generation, const Payload& payload) {
   // The older slot (or an empty one): the newest stays intact while we write.
-  Slot& slot = generation_of(state.slots[0]) <= generation_of(state.slots[1]) ? state.slots[0] : state.slots[1];
+  Slot& slot = generation_of(state.slots[0]) <= generation_of(state.slots[1]) ? state.slots[0]
+                                                                              : state.slots[1];
   std::atomic_ref(slot.generation).store(0, std::memory_order_relaxed);
-  std::atomic_signal_fence(std::memory_order_release);  // "empty" before the first payload byte changes
+  std::atomic_signal_fence(
+      std::memory_order_release);  // "empty" before the first payload byte changes
   slot.payload = payload;
   slot.crc = checksum(payload);
-  std::atomic_ref(slot.generation).store(generation, std::memory_order_release);  // the commit, last
+  std::atomic_ref(slot.generation)
+      .store(generation, std::memory_order_release);  // the commit, last
 }
 
 std::optional<Saved> load(const State& state) {

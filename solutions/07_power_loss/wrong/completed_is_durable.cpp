@@ -7,7 +7,8 @@
 
 namespace ex07 {
 
-std::string disk_after_power_loss(const std::string& before, const std::vector<DiskRequest>& requests) {
+std::string disk_after_power_loss(const std::string& before,
+                                  const std::vector<DiskRequest>& requests) {
   std::string disk = before;
   for (std::size_t i = 0; i < requests.size(); ++i) {
     const DiskRequest& request = requests[i];

@@ -7,10 +7,12 @@
 
 namespace ex07 {
 
-std::string disk_after_power_loss(const std::string& before, const std::vector<DiskRequest>& requests) {
+std::string disk_after_power_loss(const std::string& before,
+                                  const std::vector<DiskRequest>& requests) {
   std::size_t last_flush = 0;  // requests[0, last_flush) reached the medium
   for (std::size_t i = 0; i < requests.size(); ++i)
-    if (requests[i].kind == DiskRequest::Kind::flush && last_flush == 0) last_flush = i;  // WRONG: the first
+    if (requests[i].kind == DiskRequest::Kind::flush && last_flush == 0)
+      last_flush = i;  // WRONG: the first
 
   std::string disk = before;
   for (std::size_t i = 0; i < requests.size(); ++i) {
@@ -18,7 +20,8 @@ std::string disk_after_power_loss(const std::string& before, const std::vector<D
     if (request.kind != DiskRequest::Kind::write) continue;
     if (request.offset > disk.size() || request.data.size() > disk.size() - request.offset)
       throw std::out_of_range("write past the end of the disk");
-    if (i < last_flush || request.fua) disk.replace(request.offset, request.data.size(), request.data);
+    if (i < last_flush || request.fua)
+      disk.replace(request.offset, request.data.size(), request.data);
   }
   return disk;
 }

@@ -7,7 +7,8 @@
 
 namespace ex07 {
 
-std::string disk_after_power_loss(const std::string& before, const std::vector<DiskRequest>& requests) {
+std::string disk_after_power_loss(const std::string& before,
+                                  const std::vector<DiskRequest>& requests) {
   std::size_t last_flush = 0;  // requests[0, last_flush) reached the medium
   for (std::size_t i = 0; i < requests.size(); ++i)
     if (requests[i].kind == DiskRequest::Kind::flush) last_flush = i;

@@ -16,7 +16,8 @@ std::error_code grow_mapping(int fd, Mapping& mapping, std::size_t new_length) {
   // The file first: every new byte gets a reserved block, so no store into
   // the mapping can fault on a full disk. (posix_fallocate returns its error.)
   if (::posix_fallocate(fd, 0, static_cast<off_t>(new_length)) != 0)
-    return {errno, std::generic_category()};  // WRONG: posix_fallocate returns its error, errno is stale
+    return {errno,
+            std::generic_category()};  // WRONG: posix_fallocate returns its error, errno is stale
   // The mapping second: it may move, so the caller gets the new address.
   void* grown = ::mremap(mapping.data, mapping.length, new_length, MREMAP_MAYMOVE);
   if (grown == MAP_FAILED) return {errno, std::generic_category()};

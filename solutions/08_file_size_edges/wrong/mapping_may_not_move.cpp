@@ -18,7 +18,8 @@ std::error_code grow_mapping(int fd, Mapping& mapping, std::size_t new_length) {
   if (const int error = ::posix_fallocate(fd, 0, static_cast<off_t>(new_length)); error != 0)
     return {error, std::generic_category()};
   // The mapping second: it may move, so the caller gets the new address.
-  void* grown = ::mremap(mapping.data, mapping.length, new_length, 0);  // WRONG: ENOMEM when the next pages are taken
+  void* grown = ::mremap(mapping.data, mapping.length, new_length,
+                         0);  // WRONG: ENOMEM when the next pages are taken
   if (grown == MAP_FAILED) return {errno, std::generic_category()};
   mapping = {static_cast<std::byte*>(grown), new_length};
   return {};

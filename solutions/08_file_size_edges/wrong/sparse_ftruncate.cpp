@@ -15,7 +15,8 @@ std::error_code grow_mapping(int fd, Mapping& mapping, std::size_t new_length) {
   if (new_length < mapping.length) return std::make_error_code(std::errc::invalid_argument);
   // The file first: every new byte gets a reserved block, so no store into
   // the mapping can fault on a full disk. (posix_fallocate returns its error.)
-  if (::ftruncate(fd, static_cast<off_t>(new_length)) != 0)  // WRONG: a sparse file, no block reserved
+  if (::ftruncate(fd, static_cast<off_t>(new_length)) !=
+      0)  // WRONG: a sparse file, no block reserved
     return {errno, std::generic_category()};
   // The mapping second: it may move, so the caller gets the new address.
   void* grown = ::mremap(mapping.data, mapping.length, new_length, MREMAP_MAYMOVE);

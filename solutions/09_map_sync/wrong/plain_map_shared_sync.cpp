@@ -13,7 +13,8 @@ std::error_code map_for_persistence(int fd, std::size_t length, PersistentMappin
   constexpr int protection = PROT_READ | PROT_WRITE;
   // MAP_SHARED_VALIDATE: a flag the filesystem cannot honour is an error,
   // not silently dropped (plain MAP_SHARED | MAP_SYNC "works" on tmpfs).
-  void* data = ::mmap(nullptr, length, protection, MAP_SHARED | MAP_SYNC, fd, 0);  // WRONG: ignored where unsupported
+  void* data = ::mmap(nullptr, length, protection, MAP_SHARED | MAP_SYNC, fd,
+                      0);  // WRONG: ignored where unsupported
   bool needs_msync = false;
   if (data == MAP_FAILED && errno == EOPNOTSUPP) {  // no DAX: the page cache is in between
     data = ::mmap(nullptr, length, protection, MAP_SHARED, fd, 0);

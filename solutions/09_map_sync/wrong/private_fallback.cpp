@@ -16,7 +16,8 @@ std::error_code map_for_persistence(int fd, std::size_t length, PersistentMappin
   void* data = ::mmap(nullptr, length, protection, MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
   bool needs_msync = false;
   if (data == MAP_FAILED && errno == EOPNOTSUPP) {  // no DAX: the page cache is in between
-    data = ::mmap(nullptr, length, protection, MAP_PRIVATE, fd, 0);  // WRONG: stores stay in this process
+    data = ::mmap(nullptr, length, protection, MAP_PRIVATE, fd,
+                  0);  // WRONG: stores stay in this process
     needs_msync = true;
   }
   if (data == MAP_FAILED) return {errno, std::generic_category()};

@@ -8,7 +8,8 @@
 
 namespace ex10 {
 
-std::error_code wait_until_clean(int fd, std::chrono::milliseconds timeout, std::chrono::milliseconds& waited) {
+std::error_code wait_until_clean(int fd, std::chrono::milliseconds timeout,
+                                 std::chrono::milliseconds& waited) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   for (;;) {
