@@ -26,6 +26,7 @@ namespace {
 // @p output_fd; returns the pid.
 pid_t spawn_with_output(const std::vector<std::string>& argv, int output_fd) {
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
   posix_spawn_file_actions_t actions;
@@ -51,12 +52,14 @@ int wait_status(pid_t pid, const std::string& name) {
 }  // namespace
 
 std::filesystem::path find_tool(std::string_view tool) {
-  const char* path_variable = std::getenv("PATH");
-  std::string search = std::string(path_variable ? path_variable : "") + ":/usr/sbin:/sbin";
+  const char* path_variable =
+      std::getenv("PATH");  // NOLINT(concurrency-mt-unsafe): no thread sets it
+  std::string search =
+      std::string(path_variable != nullptr ? path_variable : "") + ":/usr/sbin:/sbin";
   for (std::size_t start = 0, colon; start <= search.size(); start = colon + 1) {
     colon = search.find(':', start);
     if (colon == std::string::npos) colon = search.size();
-    const auto candidate = std::filesystem::path(search.substr(start, colon - start)) / tool;
+    auto candidate = std::filesystem::path(search.substr(start, colon - start)) / tool;
     if (colon > start && ::access(candidate.c_str(), X_OK) == 0) return candidate;
   }
   return {};

@@ -55,8 +55,7 @@ std::optional<PowerModel> parse_model(std::string_view name) noexcept {
 }
 
 Guest find_guest(const std::filesystem::path& directory) {
-  const Guest guest{directory / "vmlinuz", directory / "initramfs.cpio",
-                    directory / "modules.cpio"};
+  Guest guest{directory / "vmlinuz", directory / "initramfs.cpio", directory / "modules.cpio"};
   std::error_code error;  // a path that cannot be checked counts as missing; no exception
   if (!std::filesystem::exists(guest.initramfs, error))
     throw LabUnavailable("no " + guest.initramfs.string() +
@@ -93,7 +92,7 @@ Disk make_disk(const Guest& guest, const Trial& trial) {
     disk.before = work / "disk-before.img";
     disk.write_log = work / "writes.log";
     copy_image(disk.image, disk.before);
-    std::ofstream{disk.write_log};  // qemu's file driver opens, it does not create
+    const std::ofstream empty_log{disk.write_log};  // qemu's file driver opens, it does not create
     disk.drive_arguments = {
         "-blockdev",
         "driver=blklogwrites,node-name=lab,file.driver=file,file.filename=" + disk.image.string() +
@@ -148,11 +147,11 @@ TrialResult run_trial(const Guest& guest, const Trial& trial) {
 
 std::filesystem::path work_directory(const char* given, const char* prefix,
                                      std::filesystem::path& created) {
-  if (given) return given;
-  const char* tmpdir = std::getenv("TMPDIR");
-  std::string pattern =
-      std::string(tmpdir && *tmpdir ? tmpdir : "/var/tmp") + "/" + prefix + ".XXXXXX";
-  if (!::mkdtemp(pattern.data())) mbe::throw_errno("mkdtemp " + pattern);
+  if (given != nullptr) return given;
+  const char* tmpdir = std::getenv("TMPDIR");  // NOLINT(concurrency-mt-unsafe): no thread sets it
+  std::string pattern = std::string(tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/var/tmp") +
+                        "/" + prefix + ".XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) mbe::throw_errno("mkdtemp " + pattern);
   created = pattern;
   return created;
 }

@@ -66,8 +66,8 @@ int main(int argc, char** argv) {
     for (pull = 1; pull <= pulls; ++pull) {
       ch07::Trial trial;
       trial.mode = *writer_mode;
-      trial.model = model_choice == "both" ? (pull % 2 ? ch07::PowerModel::kill_qemu
-                                                       : ch07::PowerModel::volatile_cache)
+      trial.model = model_choice == "both" ? (pull % 2 != 0 ? ch07::PowerModel::kill_qemu
+                                                            : ch07::PowerModel::volatile_cache)
                                            : *ch07::parse_model(model_choice);
       trial.records = records;
       trial.pull_after_ack = std::uniform_int_distribution<std::uint64_t>(1, records)(random);

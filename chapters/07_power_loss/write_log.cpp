@@ -81,7 +81,8 @@ ReplaySummary replay_to_last_flush(const std::filesystem::path& log,
       refuse(log.string() + ": truncated at entry " + std::to_string(index));
     entry = {le64toh(entry.sector), le64toh(entry.nr_sectors), le64toh(entry.flags),
              le64toh(entry.data_len)};
-    if (entry.flags & ~(write_log_flush | write_log_fua | write_log_discard | write_log_mark))
+    if ((entry.flags & ~(write_log_flush | write_log_fua | write_log_discard | write_log_mark)) !=
+        0)
       refuse(log.string() + ": unknown flags in entry " + std::to_string(index));
     const bool has_data = (entry.flags & (write_log_discard | write_log_mark)) == 0;
     if (entry.nr_sectors > log_size / sector_size)
@@ -96,7 +97,7 @@ ReplaySummary replay_to_last_flush(const std::filesystem::path& log,
              std::to_string(image_sectors) + " sectors)");
     entries.push_back({entry, position + sector_size});
     position += sector_size + data_bytes;
-    if (entry.flags & write_log_flush) {
+    if ((entry.flags & write_log_flush) != 0) {
       ++summary.flushes;
       last_flush = entries.size() - 1;  // a flush's own data, if any, comes after the flush
     }
@@ -108,7 +109,7 @@ ReplaySummary replay_to_last_flush(const std::filesystem::path& log,
   for (WriteLogEntry entry{}; read_exactly(log_file.fd, &entry, sizeof entry, position);) {
     const auto flags = le64toh(entry.flags), sectors = le64toh(entry.nr_sectors);
     const bool has_data = (flags & (write_log_discard | write_log_mark)) == 0;
-    if (flags & ~(write_log_flush | write_log_fua | write_log_discard | write_log_mark) ||
+    if ((flags & ~(write_log_flush | write_log_fua | write_log_discard | write_log_mark)) != 0 ||
         sectors > log_size / sector_size ||
         sector_size + (has_data ? sectors * sector_size : 0) > log_size - position)
       break;  // cut off by the plug
@@ -120,8 +121,9 @@ ReplaySummary replay_to_last_flush(const std::filesystem::path& log,
   std::vector<char> data;
   for (std::size_t index = 0; index < entries.size(); ++index) {
     const auto& [entry, data_offset] = entries[index];
-    if (entry.flags & (write_log_discard | write_log_mark) || entry.nr_sectors == 0) continue;
-    if (index >= last_flush && !(entry.flags & write_log_fua)) {
+    if ((entry.flags & (write_log_discard | write_log_mark)) != 0 || entry.nr_sectors == 0)
+      continue;
+    if (index >= last_flush && (entry.flags & write_log_fua) == 0) {
       ++summary.writes_dropped;
       continue;
     }

@@ -71,8 +71,8 @@ int check(const std::string& path) {
   }
   std::size_t matching = 0, zeros = 0;
   for (std::size_t i = 0; i < page; ++i) {
-    matching += bytes[i] == pattern_byte(i);
-    zeros += bytes[i] == 0;
+    if (bytes[i] == pattern_byte(i)) ++matching;
+    if (bytes[i] == 0) ++zeros;
   }
   const char* stored = matching == page ? "intact" : zeros == page ? "zeros" : "other";
   mbe::print_line("stored=" + std::string(stored) + " size=" + std::to_string(status.st_size) +
@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
     return *exit_status;
   const std::string path = operands[0];
   if (check_only) return check(path);
-  const std::string_view kind = map ? map : "";
+  const std::string_view kind = map != nullptr ? map : "";
   if (kind != "sync" && kind != "shared") {
     std::fprintf(stderr, "ch09_dax_store: --map must be sync or shared\n%.*s",
                  static_cast<int>(usage.size()), usage.data());

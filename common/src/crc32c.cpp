@@ -50,7 +50,7 @@ __attribute__((target("sse4.2"))) std::uint32_t update_by_instruction(
 }
 bool cpu_has_crc_instruction() noexcept {
   __builtin_cpu_init();  // needed when the first call comes from a static initialiser
-  return __builtin_cpu_supports("sse4.2") != 0;
+  return __builtin_cpu_supports("sse4.2");  // int for g++, bool for clang
 }
 #endif
 }  // namespace
