@@ -50,8 +50,9 @@ int main(int argc, char** argv) {
     std::cerr << "ch05_record_consumer: " << path << ": " << failure.describe() << '\n';
     return 1;
   }
-  // A follower writes only the sleeper bit of the wake word, in the header's page: records are
-  // read-only.
+  // A follower writes only the sleeper bit of the wake word, in the header's page. mprotect
+  // works on whole pages: that first page (the header and the records that share it) stays
+  // writable, every later page is made read-only.
   if (const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
       follow && file.size() > page &&
       ::mprotect(file.bytes().data() + page, file.size() - page, PROT_READ) != 0)

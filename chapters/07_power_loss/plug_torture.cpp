@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
   try {
     const ch07::Guest guest = ch07::find_guest(guest_dir);
     const auto work = ch07::work_directory(work_dir, "ch07_torture", temporary);
-    std::printf("seed=%llu pulls=%llu mode=%s\n", static_cast<unsigned long long>(seed),
+    std::printf("seed=%llu requested_pulls=%llu mode=%s\n", static_cast<unsigned long long>(seed),
                 static_cast<unsigned long long>(pulls), mode);
     // [torture]
     std::mt19937_64 random(seed);
@@ -100,8 +100,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::printf("pulls=%llu total_acknowledged=%llu total_lost=%llu unclean_filesystems=%llu\n",
-              static_cast<unsigned long long>(pulls), static_cast<unsigned long long>(acknowledged),
-              static_cast<unsigned long long>(lost), static_cast<unsigned long long>(unclean));
+              static_cast<unsigned long long>(pull - 1),  // all done: one past the last
+              static_cast<unsigned long long>(acknowledged), static_cast<unsigned long long>(lost),
+              static_cast<unsigned long long>(unclean));
   std::error_code ignored;
   if (!temporary.empty()) std::filesystem::remove_all(temporary, ignored);
   return lost == 0 && unclean == 0 ? 0 : 1;

@@ -58,7 +58,9 @@ TEST_CASE("a consumer process follows a live producer process to its finish") {
 
 // What the previous test cannot see: how the consumer waits and how it maps
 // the file. Watched from outside, in /proc, while it follows a slow producer.
-TEST_CASE("a following consumer maps the stream read-only and sleeps in futex between records") {
+TEST_CASE(
+    "a following consumer maps all but its first page read-only and sleeps in futex between "
+    "records") {
   ScratchDir dir;
   const auto path = dir.file("stream");
   const pid_t producer =
