@@ -39,7 +39,7 @@ long long instructions(const std::string& valgrind, const ScratchDir& dir, const
 
 }  // namespace
 
-TEST_CASE("MappedFile::sync executes at most 16 instructions more per call than msync itself") {
+TEST_CASE("the helper's sync executes at most 16 instructions more per call than msync itself") {
 #ifndef MBE_OPTIMISED_WITHOUT_SANITIZER
   MBE_SKIP(
       "instruction counts mean something only in an optimised build without a sanitizer "
@@ -64,7 +64,7 @@ TEST_CASE("MappedFile::sync executes at most 16 instructions more per call than 
   CHECK(helper - raw <= 16);
 }
 
-TEST_CASE("the call-cost benchmark prints min median and max for raw msync and MappedFile::sync") {
+TEST_CASE("the call-cost benchmark prints min median and max for raw msync and the helper") {
   ScratchDir dir;
   const auto run =
       run_program({MBE_PROGRAM_SYNC_CALL_COST, dir.path().string(), "--calls", "3000"});
