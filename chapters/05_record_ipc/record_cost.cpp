@@ -22,6 +22,7 @@
 #include "bench_support.hpp"
 #include "msync/cli.hpp"
 #include "msync/crc32c.hpp"
+#include "msync/files.hpp"
 
 namespace {
 constexpr std::string_view usage =
@@ -45,10 +46,7 @@ std::array<double, 2> appends(const std::filesystem::path& path, std::uint32_t c
   options.capacity = count;
   options.durability = ch05::Durability::none;
   auto producer = ch05::RecordProducer::create(path, options);
-  struct RemoveWhenDone {  // ours now: removed on every path out
-    const std::filesystem::path& path;
-    ~RemoveWhenDone() { ::unlink(path.c_str()); }
-  } remove_when_done{path};
+  const mbe::RemovedAtScopeExit remove_when_done(path);  // ours now: removed on every path out
   const double prefault_ns =
       ns_per(1, [&](std::uint64_t) { ch05::bench::apply_prefault(producer, prefault); });
   return {ns_per(count, [&](std::uint64_t) { producer.append(); }), prefault_ns / count};

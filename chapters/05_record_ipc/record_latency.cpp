@@ -21,6 +21,7 @@
 
 #include "bench_support.hpp"
 #include "msync/cli.hpp"
+#include "msync/files.hpp"
 
 namespace {
 constexpr std::string_view usage =
@@ -40,10 +41,7 @@ void run_once(Case& one, const std::filesystem::path& path, std::uint32_t record
   options.capacity = records;
   options.durability = ch05::Durability::none;
   auto producer = ch05::RecordProducer::create(path, options);
-  struct RemoveWhenDone {  // ours now: removed on every path out
-    const std::filesystem::path& path;
-    ~RemoveWhenDone() { ::unlink(path.c_str()); }
-  } remove_when_done{path};
+  const mbe::RemovedAtScopeExit remove_when_done(path);  // ours now: removed on every path out
   auto follower = ch05::bench::Follower::start(path, records, one.style);
   const std::uint64_t interval_ns = 1'000'000'000ULL / one.rate;
   const auto start = ch05::monotonic_ns();
