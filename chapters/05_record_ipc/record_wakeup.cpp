@@ -1,10 +1,10 @@
 // Waking only sleepers without ever losing a wake-up: one futex word, with a
 // "sleeper" bit (bit 0) beside a generation that each wake-up advances.
 //
-//   producer                                  follower
-//   committed = n        (seq_cst store)      word = wake_word | sleeper  (seq_cst CAS: "I will
-//   sleep") wake_word has the sleeper bit?            committed > seen?           (seq_cst load)
-//     (seq_cst load)                            no: FUTEX_WAIT(wake_word, word)
+//   producer                            follower
+//   committed = n      (seq_cst store)  wake_word |= sleeper  (seq_cst CAS: "I will sleep")
+//   wake_word has the sleeper bit?      committed > seen?     (seq_cst load)
+//     (seq_cst load)                      no: FUTEX_WAIT(wake_word, the value it set)
 //     yes: wake_word = next generation,
 //          bit clear; FUTEX_WAKE all
 //
