@@ -104,7 +104,10 @@ class MappedFile {
   /// A size of 0 fails with MappedFileError::empty_file, a size over
   /// `RLIMIT_FSIZE` with `EFBIG` (named `ftruncate`, checked before it, so
   /// that no `SIGXFSZ` kills the process); both create nothing. A failure
-  /// after the file was created removes it again.
+  /// after the file was created removes it again. `noexcept` as to errors of
+  /// the system: the object keeps a copy of @p path, and should that
+  /// allocation fail, `std::terminate` ends the program (as in every
+  /// `noexcept` function that allocates).
   static MappedFile create(const std::filesystem::path& path, std::size_t size,
                            std::error_code& error, mode_t mode = 0600) noexcept;
   /// @brief create() that also says which call failed (for the message).
