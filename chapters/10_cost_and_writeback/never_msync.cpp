@@ -7,6 +7,7 @@
 // or anything else that syncs. It counts what the kernel did meanwhile:
 //
 //   writebacks      times the kernel's writeback cleaned the page (cachestat)
+//   first_writeback_s   seconds from the first store to the first of them
 //   device_bytes    bytes the device under FILE was sent, and
 //   device_flushes  cache flushes it was sent — device-wide: on a shared disk
 //                   other programs' I/O counts too (exact on a loop device
@@ -125,6 +126,7 @@ int main(int argc, char** argv) {
     std::uint64_t stores = 0;
     long store_faults = 0;  // taken by the store itself, nothing else in between
     int writebacks = 0;
+    double first_writeback_s = 0;
     bool dirty = false;
     while (elapsed() < static_cast<double>(seconds)) {
       rusage before_store{};
@@ -138,14 +140,17 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::microseconds(every_us));
       // Writeback clears the dirty flag when it starts; the next store sets it again.
       const bool dirty_now = mbe::page_cache_state(file.fd(), 0, page).dirty > 0;
-      if (dirty && !dirty_now) ++writebacks;
+      if (dirty && !dirty_now) {
+        ++writebacks;
+        if (writebacks == 1) first_writeback_s = elapsed();
+      }
       dirty = dirty_now;
     }
     const auto after = counters(file.fd());
     // [nonstop]
-    std::printf("seconds=%llu stores=%llu writebacks=%d store_faults=%ld\n",
+    std::printf("seconds=%llu stores=%llu writebacks=%d first_writeback_s=%.1f store_faults=%ld\n",
                 static_cast<unsigned long long>(seconds), static_cast<unsigned long long>(stores),
-                writebacks, store_faults);
+                writebacks, first_writeback_s, store_faults);
     print_costs(before, after);
     return 0;
   } catch (const std::exception& error) {

@@ -61,11 +61,13 @@ bool on_a_loop_device(const std::filesystem::path& directory) {
   return best_source.rfind("/dev/loop", 0) == 0;
 }
 
-// Runs ch10_never_msync for one expiry interval + one flusher interval + 5 s in
-// @p directory and checks what never syncing cost.
+// Runs ch10_never_msync for one expiry interval + two flusher intervals + 10 s
+// in @p directory and checks what never syncing cost. (With one interval + 5 s,
+// btrfs on 6.18 once left the page unwritten for all of the 40 s, in a CI run
+// while four other filesystems waited too: a missed flusher pass is allowed.)
 std::string store_nonstop_without_msync(const std::filesystem::path& directory, double expire,
                                         double interval) {
-  const int seconds = static_cast<int>(expire + interval + 5);
+  const int seconds = static_cast<int>(expire + 2 * interval + 10);
   const auto run = run_program({MBE_PROGRAM_NEVER_MSYNC, (directory / "f").string(), "--seconds",
                                 std::to_string(seconds), "--every-us", "1000"});
   REQUIRE(run.exited_with(0));
