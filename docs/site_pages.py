@@ -3,7 +3,9 @@
 
 Usage: site_pages.py sources ROOT OUT.dox
        site_pages.py link ROOT PAGE.md OUT.md
+       site_pages.py filter PAGE.md
        site_pages.py source-links ROOT HTML_DIR
+       site_pages.py check-filtered ROOT HTML_DIR [--self-test]
 
 sources: one page per test source (chapters/*/tests/*.cpp, common/tests/*.cpp),
          showing the whole file with line numbers, under a "Test sources"
@@ -15,11 +17,20 @@ link:    a copy of PAGE.md (docs/interview.md, docs/errata.md) for the site in
          line of its TEST_CASE, and every answer (### section) ends with links
          to the chapters whose tests it cites. The Markdown source stays
          readable as it is; only the site gets the links.
+filter:  Doxygen's input filter for the chapters' pages (FILTER_PATTERNS):
+         prints PAGE with every test it names linked to the line of its
+         TEST_CASE, as `link` does, line for line (so Doxygen's line numbers
+         stay the file's) — the claims tables' test names become links.
+check-filtered: after Doxygen: every test a chapter's page names that has a
+         TEST_CASE is a link to its line on that chapter's HTML page. With
+         --self-test, the same check on a copy of the pages whose links were
+         stripped must fail.
 source-links: after Doxygen. A page names the file of each \snippet on the
          line after it, <small>Source: [chapters/NN/x.cpp](x.cpp)</small>: a
          relative link, right for a reader of the repository. On the site
          that href points at nothing; this points it at the file's page.
 """
+import html
 import pathlib
 import re
 import sys
@@ -91,10 +102,8 @@ def chapter_titles(root):
     return titles
 
 
-def write_linked(root, page, out):
-    cases, titles = test_cases(root), chapter_titles(root)
-    missing = []
-
+def test_linker(cases, missing):
+    """A re.sub replacement: `chNN/name` -> a link to its TEST_CASE's line."""
     def link(match):
         name = match.group(1)
         if name not in cases:
@@ -102,7 +111,36 @@ def write_linked(root, page, out):
                 missing.append(name)
             return match.group(0)
         target, line = cases[name]
-        return f'<a href="{target}.html#l{line:05d}"><code>{name}</code></a>'
+        return test_link(name, target, line)
+    return link
+
+
+def test_link(name, target, line):
+    # A Markdown link around the code span: inside an HTML <code>, Doxygen
+    # would turn "--" into an en dash.
+    return f"[`{name}`]({target}.html#l{line:05d})"
+
+
+
+TEST_NAME = re.compile(r"`((?:ch\d\d|common)/[^`]+)`")
+
+
+def write_filtered(page):
+    root = pathlib.Path(__file__).resolve().parent.parent
+    missing = []
+    link, in_code = test_linker(test_cases(root), missing), False
+    for line in page.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            in_code = not in_code
+        print(line if in_code else TEST_NAME.sub(link, line))
+    # A name without a TEST_CASE (a test CMake adds, like `ch07/fetch the guest
+    # kernel`) stays text; the page checks see to the names themselves.
+
+
+def write_linked(root, page, out):
+    cases, titles = test_cases(root), chapter_titles(root)
+    missing = []
+    link = test_linker(cases, missing)
 
     lines, result, cited = page.read_text(encoding="utf-8").splitlines(), [], []
 
@@ -124,7 +162,7 @@ def write_linked(root, page, out):
             close_answer()
         if not in_code:
             cited.extend(re.findall(r"`(ch\d\d)/[^`]+`", line))
-            line = re.sub(r"`((?:ch\d\d|common)/[^`]+)`", link, line)
+            line = TEST_NAME.sub(link, line)
         result.append(line)
     close_answer()
     out.write_text("\n".join(result) + "\n", encoding="utf-8")
@@ -151,11 +189,51 @@ def point_source_links(root, html_dir):
     print(f"source links pointed at the files' pages: {pointed}")
 
 
+def unlinked_tests(root, html_dir):
+    """[(page, test name)] a chapter page names but its HTML does not link."""
+    cases, missing = test_cases(root), []
+    for readme in sorted(root.glob("chapters/*/README.md")):
+        text = readme.read_text(encoding="utf-8")
+        label = re.match(r".*\{#(ch\d\d)\}", text.splitlines()[0])
+        page = (html_dir / f"{label.group(1)}.html").read_text(encoding="utf-8") if label else ""
+        for name in dict.fromkeys(TEST_NAME.findall(text)):
+            if name in cases:
+                target, line = cases[name]
+                shown = html.escape(name, quote=False)  # as Doxygen writes it
+                anchor = f'<a href="{target}.html#l{line:05d}"><code>{shown}</code></a>'
+                if anchor not in page:
+                    missing.append((readme.parent.name, name))
+    return missing
+
+
+def check_filtered(root, html_dir, self_test):
+    if self_test:
+        import shutil
+        import tempfile
+        with tempfile.TemporaryDirectory() as scratch:
+            for page in html_dir.glob("ch[0-9][0-9].html"):
+                stripped = re.sub(r'<a href="src_[^"]*"><code>([^<]*)</code></a>', r"<code>\1</code>",
+                                  page.read_text(encoding="utf-8"))
+                (pathlib.Path(scratch) / page.name).write_text(stripped, encoding="utf-8")
+            caught = unlinked_tests(root, pathlib.Path(scratch))
+        print(f"self-test: pages without the links: {len(caught)} test names reported unlinked")
+        return 0 if caught else 1
+    missing = unlinked_tests(root, html_dir)
+    for chapter, name in missing:
+        print(f"{chapter}: `{name}` is not a link to its TEST_CASE on the site")
+    print(f"chapter pages checked; test names not linked: {len(missing)}")
+    return 1 if missing else 0
+
+
 def main():
     if len(sys.argv) == 4 and sys.argv[1] == "sources":
         write_sources(pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3]))
     elif len(sys.argv) == 5 and sys.argv[1] == "link":
         write_linked(pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3]), pathlib.Path(sys.argv[4]))
+    elif len(sys.argv) in (4, 5) and sys.argv[1] == "check-filtered":
+        return check_filtered(pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3]), sys.argv[4:] == ["--self-test"])
+    elif len(sys.argv) == 3 and sys.argv[1] == "filter":
+        write_filtered(pathlib.Path(sys.argv[2]))
     elif len(sys.argv) == 4 and sys.argv[1] == "source-links":
         point_source_links(pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3]))
     else:
