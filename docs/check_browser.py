@@ -7,7 +7,8 @@ Usage: check_browser.py HTML_DIR OUT_DIR [PAGE...]
 Loads each PAGE (default: every .html page at the top of HTML_DIR) in headless
 Chromium, driven through chromedriver's plain WebDriver HTTP API, at 1280 px
 and at 412 px (a phone, with mobile viewport rules), served over HTTP from
-127.0.0.1. On each page and width it fails on:
+127.0.0.1 — one browser per width, side by side. On each page and width it
+fails on:
 
   overflow   an element wider than the content area (sticking out of it,
              or making the page scroll sideways); at 1024 px and wider also
@@ -280,32 +281,57 @@ def tools():
 
 
 def check(html_dir, out_dir, pages, found, shots=True):
-    """Checks PAGES; returns {page: [problem lines]} for the pages with problems."""
+    """Checks PAGES; returns {page: [problem lines]} for the pages with problems.
+    Each width has a browser of its own, in a thread of its own: the two run
+    side by side (most of a page load is waiting), the screenshots after."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    failures = {}
+    failures, lock, errors = {}, threading.Lock(), []
     server = Server(html_dir)
-    with tempfile.TemporaryDirectory(prefix="mbe-chromium-") as profile:
-        driver = Driver(*found, profile)
+
+    def at_width(width, height, take_shots):
         try:
-            for width, height in WIDTHS.items():
-                driver.screen(width, height)
-                for page in pages:
-                    driver.load(server.base + page)
-                    driver.run_async(SETTLE_SCRIPT)
-                    for problem in driver.run(CHECK_SCRIPT):
-                        failures.setdefault(page, []).append(f"{width} px {problem['rule']}: {problem['what']}")
-            for width, height in SHOT_WIDTHS.items():
-                for page in [p for p in SHOT_PAGES if p in pages] if shots else []:
+            with tempfile.TemporaryDirectory(prefix="mbe-chromium-") as profile:
+                driver = Driver(*found, profile)
+                try:
                     driver.screen(width, height)
-                    driver.load(server.base + page)
-                    whole = min(int(driver.run(HEIGHT_SCRIPT)), 16000)
-                    driver.screen(width, max(whole, height))
-                    time.sleep(0.3)  # the tree view's resize handler
-                    driver.screenshot(out_dir / f"{pathlib.Path(page).stem}-{width}.png")
-        finally:
-            driver.close()
-            server.close()
-    return failures
+                    for page in pages:
+                        driver.load(server.base + page)
+                        driver.run_async(SETTLE_SCRIPT)
+                        for problem in driver.run(CHECK_SCRIPT):
+                            with lock:
+                                failures.setdefault(page, []).append(
+                                    f"{width} px {problem['rule']}: {problem['what']}")
+                    if take_shots:
+                        screenshots(driver, server, out_dir, pages)
+                finally:
+                    driver.close()
+        except Exception as error:  # re-raised in the main thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=at_width, args=(width, height, shots and i == 0))
+               for i, (width, height) in enumerate(WIDTHS.items())]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        server.close()
+    if errors:
+        raise errors[0]
+    return {page: sorted(lines, key=lambda line: -int(line.split()[0])) for page, lines in failures.items()}
+
+
+def screenshots(driver, server, out_dir, pages):
+    """The key pages, whole, at each of SHOT_WIDTHS, for a person to look at."""
+    for width, height in SHOT_WIDTHS.items():
+        for page in [p for p in SHOT_PAGES if p in pages]:
+            driver.screen(width, height)
+            driver.load(server.base + page)
+            whole = min(int(driver.run(HEIGHT_SCRIPT)), 16000)
+            driver.screen(width, max(whole, height))
+            time.sleep(0.3)  # the tree view's resize handler
+            driver.screenshot(out_dir / f"{pathlib.Path(page).stem}-{width}.png")
 
 
 def report(failures, pages):
