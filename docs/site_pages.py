@@ -121,7 +121,6 @@ def test_link(name, target, line):
     return f"[`{name}`]({target}.html#l{line:05d})"
 
 
-
 TEST_NAME = re.compile(r"`((?:ch\d\d|common)/[^`]+)`")
 
 
@@ -211,7 +210,6 @@ def unlinked_tests(root, html_dir):
 
 def check_filtered(root, html_dir, self_test):
     if self_test:
-        import shutil
         import tempfile
         with tempfile.TemporaryDirectory() as scratch:
             for page in html_dir.glob("ch[0-9][0-9].html"):
