@@ -18,10 +18,14 @@ dir=$1 pinned=$2
 modules=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk)
 here=$(cd "$(dirname "$0")" && pwd)
 
-pack_filesystem_modules() {  # also for a kernel fetched before they were packed
+# Also for a kernel fetched before they were packed. A failure here costs only
+# that filesystem's trials (they skip: no DIR/FS-modules.cpio), not the lab.
+pack_filesystem_modules() {
   local fs
   for fs in xfs btrfs; do
-    [[ -f $dir/$fs-modules.cpio ]] || bash "$here/pack_modules.sh" "$dir" "$dir/$fs-modules.cpio" "$fs.order" "$fs"
+    [[ -f $dir/$fs-modules.cpio ]] ||
+      bash "$here/pack_modules.sh" "$dir" "$dir/$fs-modules.cpio" "$fs.order" "$fs" ||
+      echo "guest kernel: no $fs modules packed: the lab's $fs tests will skip"
   done
 }
 
