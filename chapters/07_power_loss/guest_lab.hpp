@@ -42,7 +42,8 @@ struct Guest {
   std::filesystem::path kernel;     ///< vmlinuz of the pinned Debian cloud kernel
   std::filesystem::path initramfs;  ///< busybox, /init and the static writer (built by CMake)
   std::filesystem::path modules;    ///< the virtio modules of that kernel (cpio)
-  std::filesystem::path filesystem_modules;  ///< xfs or btrfs and their dependencies (cpio)
+  std::filesystem::path filesystem_modules =
+      {};  ///< xfs or btrfs and dependencies (cpio); ext4: none
 };
 
 /// The guest in @p directory (CMake's `ch07-guest`), for a disk of @p filesystem.
