@@ -83,8 +83,11 @@ int run_tool(const std::vector<std::string>& argv, const std::filesystem::path& 
   return WEXITSTATUS(status);
 }
 
-RunningGuest::RunningGuest(const Guest& guest, const Trial& trial, const Disk& disk)
-    : trial_(trial) {
+RunningGuest::RunningGuest(const Guest& guest, const Trial& trial, const Disk& disk,
+                           std::string_view program)
+    : trial_(trial),
+      console_log_(trial.work /
+                   (program == "writer" ? "console.log" : std::string(program) + "-console.log")) {
   std::vector<std::string> argv = {
       find_tool("qemu-system-x86_64"),
       "-accel",
@@ -107,8 +110,9 @@ RunningGuest::RunningGuest(const Guest& guest, const Trial& trial, const Disk& d
       "-initrd",
       trial.work / "initrd.cpio",
       "-append",
-      "console=ttyS0 quiet panic=-1 mbe.mode=" + std::string(mode_name(trial.mode)) +
-          " mbe.records=" + std::to_string(trial.records) +
+      "console=ttyS0 quiet panic=-1 mbe.program=" + std::string(program) +
+          " mbe.fs=" + std::string(filesystem_name(trial.filesystem)) + " mbe.mode=" +
+          std::string(mode_name(trial.mode)) + " mbe.records=" + std::to_string(trial.records) +
           " mbe.writeback=" + (trial.guest_writeback ? "on" : "off")};
   argv.insert(argv.end(), disk.drive_arguments.begin(), disk.drive_arguments.end());
   int console[2];
@@ -122,7 +126,7 @@ RunningGuest::RunningGuest(const Guest& guest, const Trial& trial, const Disk& d
   }
   ::close(console[1]);
   console_ = console[0];
-  log_.open(trial.work / "console.log", std::ios::binary);
+  log_.open(console_log_, std::ios::binary);
 }
 
 RunningGuest::~RunningGuest() {
@@ -137,7 +141,7 @@ RunningGuest::~RunningGuest() {
 void RunningGuest::wait_for_ack(std::uint64_t ack) {
   const auto started = std::chrono::steady_clock::now();
   const auto ack_deadline = started + trial_.boot_timeout + std::chrono::seconds(300);
-  const std::string console_log = (trial_.work / "console.log").string();
+  const std::string console_log = console_log_.string();
   while (report_.acknowledged < ack && !report_.done) {
     const auto now = std::chrono::steady_clock::now();
     if (!report_.ready && now > started + trial_.boot_timeout)
@@ -154,6 +158,22 @@ void RunningGuest::wait_for_ack(std::uint64_t ack) {
     if (!lab_error_.empty())
       throw mbe::Error(lab_error_, std::make_error_code(std::errc::io_error));
   }
+}
+
+void RunningGuest::wait_for_poweroff(std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (read_console(100)) {
+    if (!lab_error_.empty())
+      throw mbe::Error(lab_error_, std::make_error_code(std::errc::io_error));
+    if (std::chrono::steady_clock::now() > deadline)
+      throw mbe::Error("the guest did not power off within " + std::to_string(timeout.count()) +
+                           " s (console: " + console_log_.string() + ")",
+                       std::make_error_code(std::errc::timed_out));
+  }
+  wait_status(qemu_, "qemu");
+  qemu_ = -1;
+  log_.flush();
+  if (!lab_error_.empty()) throw mbe::Error(lab_error_, std::make_error_code(std::errc::io_error));
 }
 
 ConsoleReport RunningGuest::after_the_plug() {

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -26,9 +27,13 @@ int run_tool(const std::vector<std::string>& argv, const std::filesystem::path& 
 /// The destructor kills and reaps a qemu still running.
 class RunningGuest {
  public:
-  /// Boots @p guest on @p disk with the writer's mode and records of @p trial.
+  /// Boots @p guest on @p disk with the filesystem, writer's mode and records
+  /// of @p trial. @p program is what the guest's /init runs: "writer", or
+  /// "recover" (mount, print the records file, unmount, power off). The
+  /// console goes to trial.work/console.log (the writer) or PROGRAM-console.log.
   /// @throws mbe::Error when qemu cannot be started.
-  RunningGuest(const Guest& guest, const Trial& trial, const Disk& disk);
+  RunningGuest(const Guest& guest, const Trial& trial, const Disk& disk,
+               std::string_view program = "writer");
   ~RunningGuest();
   RunningGuest(const RunningGuest&) = delete;
   RunningGuest& operator=(const RunningGuest&) = delete;
@@ -38,6 +43,13 @@ class RunningGuest {
   /// timeout; mbe::Error for a "LAB ERROR" line, qemu's own exit, or no ACK
   /// within 300 s more.
   void wait_for_ack(std::uint64_t ack);
+
+  /// Reads the console until the guest powers itself off and reaps qemu.
+  /// @throws mbe::Error for a "LAB ERROR" line or no power-off within @p timeout.
+  void wait_for_poweroff(std::chrono::seconds timeout);
+
+  /// The file the console is copied to.
+  const std::filesystem::path& console_log() const noexcept { return console_log_; }
 
   /// qemu's process: kill(qemu(), SIGKILL) pulls the plug.
   pid_t qemu() const noexcept { return qemu_; }
@@ -51,6 +63,7 @@ class RunningGuest {
   void take_lines();
 
   Trial trial_;
+  std::filesystem::path console_log_;
   pid_t qemu_ = -1;
   int console_ = -1;
   std::ofstream log_;

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lab_filesystems.hpp"
 #include "msync/errors.hpp"
 #include "plug_records.hpp"
 #include "write_log.hpp"
@@ -41,16 +42,20 @@ struct Guest {
   std::filesystem::path kernel;     ///< vmlinuz of the pinned Debian cloud kernel
   std::filesystem::path initramfs;  ///< busybox, /init and the static writer (built by CMake)
   std::filesystem::path modules;    ///< the virtio modules of that kernel (cpio)
+  std::filesystem::path filesystem_modules =
+      {};  ///< xfs or btrfs and dependencies (cpio); ext4: none
 };
 
-/// The guest in @p directory (CMake's `ch07-guest`).
+/// The guest in @p directory (CMake's `ch07-guest`), for a disk of @p filesystem.
 /// @throws LabUnavailable saying what is missing and how to get it.
-Guest find_guest(const std::filesystem::path& directory);
+Guest find_guest(const std::filesystem::path& directory,
+                 Filesystem filesystem = Filesystem::ext4_journal);
 
 /// One plug pull.
 struct Trial {
   WriterMode mode = WriterMode::ms_sync;
   PowerModel model = PowerModel::kill_qemu;
+  Filesystem filesystem = Filesystem::ext4_journal;
   std::uint64_t records = 256;              ///< records the writer stores at most
   std::uint64_t pull_after_ack = 1;         ///< pull once "ACK n" with n >= this is seen...
   std::chrono::microseconds pull_delay{0};  ///< ...and this much later
@@ -61,14 +66,14 @@ struct Trial {
 
 /// The guest's disk, made fresh for one trial.
 struct Disk {
-  std::filesystem::path image;      ///< the ext4 image the guest mounts
+  std::filesystem::path image;      ///< the filesystem image the guest mounts
   std::filesystem::path before;     ///< volatile_cache: the image as it was before the boot
   std::filesystem::path write_log;  ///< volatile_cache: qemu's log of every write and flush
   std::vector<std::string> drive_arguments;  ///< qemu's options for this disk
 };
 
-/// Makes a fresh 32 MiB ext4 image in trial.work, and the initrd the guest
-/// boots (the initramfs followed by the modules). @throws mbe::Error.
+/// Makes a fresh image of trial.filesystem in trial.work (sparse), and the
+/// initrd the guest boots (the initramfs followed by the modules). @throws mbe::Error.
 Disk make_disk(const Guest& guest, const Trial& trial);
 
 /// What the guest's console said before the plug was pulled.
@@ -83,15 +88,19 @@ struct ConsoleReport {
 struct TrialResult {
   Survivors survivors;             ///< acknowledged records and what became of them
   bool record_file_found = false;  ///< the writer's file exists on the recovered disk
-  bool filesystem_clean = false;   ///< e2fsck -fn found nothing after journal recovery
+  bool filesystem_clean = false;   ///< the filesystem's checker found nothing after recovery
   ReplaySummary replay;            ///< volatile_cache only: what the replay kept
   std::string kernel;              ///< the guest's kernel release
 };
 
 /// Reads @p disk back after the plug was pulled, as the next boot would see it
 /// (for volatile_cache: only what the last flush made durable), and counts
-/// the records @p console acknowledged. @throws mbe::Error.
-TrialResult recover(const Trial& trial, const Disk& disk, const ConsoleReport& console);
+/// the records @p console acknowledged. ext4: e2fsck replays the journal on
+/// the host and debugfs reads the file; xfs and btrfs: a short recovery boot
+/// of @p guest mounts the disk (log replay) and prints the file. Then the
+/// filesystem's own checker, read-only. @throws mbe::Error.
+TrialResult recover(const Guest& guest, const Trial& trial, const Disk& disk,
+                    const ConsoleReport& console);
 
 /// make_disk, boot, pull the plug at the trial's moment, recover: what
 /// ch07_pull_the_plug shows step by step. @throws LabUnavailable, mbe::Error.
@@ -102,7 +111,7 @@ TrialResult run_trial(const Guest& guest, const Trial& trial);
 std::filesystem::path work_directory(const char* given, const char* prefix,
                                      std::filesystem::path& created);
 
-/// One key=value line: mode, model, acknowledged, survived, lost, first_lost,
+/// One key=value line: filesystem, mode, model, acknowledged, survived, lost, first_lost,
 /// unacknowledged, filesystem_clean, record_file, and for volatile_cache the
 /// replay's flushes, writes_replayed and writes_dropped.
 std::string summary_line(const Trial& trial, const TrialResult& result);

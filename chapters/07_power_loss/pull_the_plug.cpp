@@ -1,18 +1,19 @@
 // pull_the_plug — one power loss in a virtual machine, and what survived it.
 //
 // Usage: ch07_pull_the_plug --mode MODE [--model kill|volatile_cache]
-//          [--records N] [--pull-after-ack N] [--pull-delay-us US] [--seed S]
+//          [--filesystem ext4-journal|ext4-nojournal|xfs|btrfs] [--records N] [--pull-after-ack N] [--pull-delay-us US] [--seed S]
 //          [--guest-writeback] [--guest DIR] [--work DIR]
 //
-// Boots the chapter's guest (qemu, software emulation) on a fresh ext4 disk
-// image. In the guest, ch07_plug_writer stores records into a MAP_SHARED file
+// Boots the chapter's guest (qemu, software emulation) on a fresh disk image
+// of the filesystem (default ext4 with its journal). In the guest, ch07_plug_writer stores records into a MAP_SHARED file
 // and prints "ACK n" once record n is durable by MODE's rules. Once ACK N
 // (--pull-after-ack; random by default) has come, and US microseconds later,
 // the plug is pulled: qemu is killed with SIGKILL. The disk is then recovered
-// as the next boot would (ext4 journal replay) and read back without booting.
+// as the next boot would (ext4: journal replay on the host; xfs, btrfs: a
+// recovery boot mounts it) and checked by the filesystem's own checker.
 // The last line says, as key=value pairs, how many acknowledged records
 // survived (mode= model= acknowledged= survived= lost= ...; see
-// ch07::summary_line). The steps are below, in order; the disk, the console
+// ch07::summary_line), and guest_kernel= names the guest's kernel. The steps are below, in order; the disk, the console
 // and the recovery are the lab's library (guest_lab.hpp, guest_console.hpp).
 //
 // --model volatile_cache gives the disk a volatile write cache: only the
@@ -42,7 +43,8 @@ namespace {
 
 constexpr std::string_view usage =
     "usage: ch07_pull_the_plug --mode MODE [--model kill|volatile_cache] [--records N]\n"
-    "         [--pull-after-ack N] [--pull-delay-us US] [--seed S] [--guest-writeback]\n"
+    "         [--filesystem ext4-journal|ext4-nojournal|xfs|btrfs] [--pull-after-ack N] "
+    "[--pull-delay-us US] [--seed S] [--guest-writeback]\n"
     "         [--guest DIR] [--work DIR]\n"
     "  Boots the guest, pulls the plug after ACK N (+ US microseconds) and counts the\n"
     "  acknowledged records that survived (a key=value line). MODE: none, ms_async,\n"
@@ -60,8 +62,8 @@ int main(int argc, char** argv) {
   // output: 0644 at most, even under umask 0.
   mbe::report_file_size_limit_as_error();
   mbe::never_create_group_or_world_writable();
-  const char *mode = nullptr, *model_text = "kill", *guest_dir = MBE_CH07_GUEST_DIR,
-             *work_dir = nullptr;
+  const char *mode = nullptr, *model_text = "kill", *filesystem_text = "ext4-journal",
+             *guest_dir = MBE_CH07_GUEST_DIR, *work_dir = nullptr;
   std::uint64_t records = 256, pull_after_ack = unset, pull_delay_us = unset,
                 seed = std::random_device{}();
   bool guest_writeback = false;
@@ -69,6 +71,7 @@ int main(int argc, char** argv) {
   if (auto exit_status = mbe::parse_command_line(
           argc, argv, usage, no_operands,
           {mbe::Option::text("--mode", mode), mbe::Option::text("--model", model_text),
+           mbe::Option::text("--filesystem", filesystem_text),
            mbe::Option::number("--records", records, 1, 65536),
            mbe::Option::number("--pull-after-ack", pull_after_ack, 1, 65536),
            mbe::Option::number("--pull-delay-us", pull_delay_us, 0, 120'000'000),
@@ -78,9 +81,12 @@ int main(int argc, char** argv) {
     return *exit_status;
   const auto model = ch07::parse_model(model_text);
   const auto writer_mode = ch07::parse_mode(mode ? mode : "");
-  if (!writer_mode || !model) {
+  const auto filesystem = ch07::parse_filesystem(filesystem_text);
+  if (!writer_mode || !model || !filesystem) {
     std::fprintf(stderr, "ch07_pull_the_plug: %s\n%.*s",
-                 !writer_mode ? "--mode is missing or unknown" : "unknown --model",
+                 !writer_mode ? "--mode is missing or unknown"
+                 : !model     ? "unknown --model"
+                              : "unknown --filesystem",
                  static_cast<int>(usage.size()), usage.data());
     return 2;
   }
@@ -88,6 +94,7 @@ int main(int argc, char** argv) {
   ch07::Trial trial;
   trial.mode = *writer_mode;
   trial.model = *model;
+  trial.filesystem = *filesystem;
   trial.records = records;
   trial.guest_writeback = guest_writeback;
   trial.pull_after_ack = pull_after_ack != unset
@@ -98,7 +105,7 @@ int main(int argc, char** argv) {
                              : std::uniform_int_distribution<std::uint64_t>(0, 20'000)(random));
   std::filesystem::path temporary;
   try {
-    const ch07::Guest guest = ch07::find_guest(guest_dir);
+    const ch07::Guest guest = ch07::find_guest(guest_dir, trial.filesystem);
     trial.work = ch07::work_directory(work_dir, "ch07_plug", temporary);
     std::printf("seed=%llu pull_after_ack=%llu pull_delay_us=%lld work=%s\n",
                 static_cast<unsigned long long>(seed),
@@ -106,16 +113,17 @@ int main(int argc, char** argv) {
                 static_cast<long long>(trial.pull_delay.count()), trial.work.c_str());
     std::fflush(stdout);
     // [pull]
-    const ch07::Disk disk = ch07::make_disk(guest, trial);  // a fresh ext4 image
+    const ch07::Disk disk = ch07::make_disk(guest, trial);  // a fresh filesystem image
     ch07::RunningGuest running(guest, trial, disk);  // qemu boots; the writer stores and syncs
     running.wait_for_ack(trial.pull_after_ack);      // a complete "ACK n" line, n >= N
     std::this_thread::sleep_for(trial.pull_delay);
     ::kill(running.qemu(), SIGKILL);  // the plug
     const ch07::ConsoleReport console = running.after_the_plug();
     const ch07::TrialResult result =
-        ch07::recover(trial, disk, console);  // as the next boot sees it
+        ch07::recover(guest, trial, disk, console);  // as the next boot sees it
     // [pull]
     std::printf("%s\n", ch07::summary_line(trial, result).c_str());
+    std::printf("guest_kernel=%s\n", result.kernel.empty() ? "unknown" : result.kernel.c_str());
   } catch (const ch07::LabUnavailable& unavailable) {
     std::printf("lab unavailable: %s\n", unavailable.what());
     return 77;

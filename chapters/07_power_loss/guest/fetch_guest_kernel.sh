@@ -6,18 +6,34 @@
 # /init loads) and DIR/kernel-package (the pin, and the package fetched: the
 # pin itself unless Debian's archive no longer has it). Also keeps the
 # package's whole module tree in DIR/lib/modules, for guests that need more
-# modules (chapter 09's persistent memory).
+# modules (chapter 09's persistent memory), and packs the modules of the
+# lab's other filesystems with their dependencies: DIR/xfs-modules.cpio and
+# DIR/btrfs-modules.cpio (pack_modules.sh; their load order in
+# /modules/xfs.order and /modules/btrfs.order).
 #
 # Usage: fetch_guest_kernel.sh DIR PACKAGE=VERSION
 # Exit status 77 (CTest's "skipped") when the package cannot be had here.
 set -euo pipefail
 dir=$1 pinned=$2
 modules=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk)
+here=$(cd "$(dirname "$0")" && pwd)
+
+# Also for a kernel fetched before they were packed. A failure here costs only
+# that filesystem's trials (they skip: no DIR/FS-modules.cpio), not the lab.
+pack_filesystem_modules() {
+  local fs
+  for fs in xfs btrfs; do
+    [[ -f $dir/$fs-modules.cpio ]] ||
+      bash "$here/pack_modules.sh" "$dir" "$dir/$fs-modules.cpio" "$fs.order" "$fs" ||
+      echo "guest kernel: no $fs modules packed: the lab's $fs tests will skip"
+  done
+}
 
 mkdir -p "$dir"
 if [[ -f $dir/vmlinuz && -f $dir/modules.cpio && -f $dir/kernel-package && -d $dir/lib/modules ]] &&
    [[ $(head -n 1 "$dir/kernel-package") == "pinned $pinned" ]]; then
   echo "guest kernel: $(tail -n 1 "$dir/kernel-package") (cached in $dir)"
+  pack_filesystem_modules
   exit 0
 fi
 for tool in apt-get apt-cache dpkg-deb cpio; do
@@ -49,8 +65,9 @@ done
 (cd initramfs && find . | LC_ALL=C sort | cpio -o -H newc --quiet --owner=0:0) > modules.cpio
 install -m 0644 unpacked/boot/vmlinuz-* "$dir/vmlinuz"
 install -m 0644 modules.cpio "$dir/modules.cpio"
-rm -rf "$dir/lib"
+rm -rf "$dir/lib" "$dir/xfs-modules.cpio" "$dir/btrfs-modules.cpio"
 mkdir -p "$dir/lib"
 mv unpacked/lib/modules "$dir/lib/modules"
 printf 'pinned %s\nfetched %s\n' "$pinned" "$package" > "$dir/kernel-package"
 echo "guest kernel: $package (fetched into $dir)"
+pack_filesystem_modules

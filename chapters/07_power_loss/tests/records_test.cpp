@@ -109,6 +109,10 @@ TEST_CASE("the lab programs explain themselves and refuse bad arguments before b
       run_program({MBE_PROGRAM_PULL_THE_PLUG, "--mode", "ms_sync", "--model", "unplug"});
   CHECK(bad_model.exited_with(2));
   CHECK(contains(bad_model.err, "unknown --model"));
+  const auto bad_filesystem =
+      run_program({MBE_PROGRAM_PULL_THE_PLUG, "--mode", "ms_sync", "--filesystem", "ext3"});
+  CHECK(bad_filesystem.exited_with(2));
+  CHECK(contains(bad_filesystem.err, "unknown --filesystem"));
   const auto no_guest =
       run_program({MBE_PROGRAM_PULL_THE_PLUG, "--mode", "ms_sync", "--guest", "/nonexistent"});
   CHECK(no_guest.exited_with(77));
