@@ -75,6 +75,8 @@ NameDisk make_name_disk(LabFilesystem filesystem, PowerModel model, NameScenario
     throw LabUnavailable(std::string(filesystem_name(filesystem)) +
                          " in the guest: not yet (its module is not in the guest's initrd, and"
                          " the host reads the disks back with e2fsprogs only)");
+  if (work.string().find(',') != std::string::npos)
+    trial_failed("the work directory may not contain ',' (qemu's option separator)");
   NameDisk disk;
   disk.scenario = scenario;
   disk.directory = work / (std::to_string(index) + "-" + std::string(scenario_name(scenario)));
