@@ -1,0 +1,148 @@
+// names_after_power_loss — which name survives a power loss: old file, new file, nothing?
+//
+// Usage: ch07_names_after_power_loss [--filesystem FS] [--model kill|volatile_cache]
+//          [--boots N] [--guest DIR] [--work DIR]
+//
+// Boots chapter 07's guest with one small disk per scenario (FS: ext4-journal,
+// ext4-nojournal; xfs and btrfs: not yet). In the guest, ch07_names_writer
+// runs each scenario on its own disk — a new file fsynced without its
+// directory; a fsynced temporary renamed over FILE, with nothing after it,
+// with fsync(FILE) after it, with fsync(directory) after it — and prints
+// "ACK n" once scenario n's last call has returned. After the last ACK the
+// plug is pulled. Each disk is then read back as the next boot would: for
+// volatile_cache (the default) only what the disk's last flush made durable,
+// then journal replay and e2fsck (which repairs what it must).
+// One line per boot (bootN.SCENARIO=FILE's fate, .temporary=, .checker=),
+// then per scenario its outcomes over all boots (rename=old:5 — "always";
+// rename=old:3/new:2 — "sometimes"), SCENARIO_repaired=, and
+// filesystem= model= boots= seconds=.
+//
+// Exit status: 0 when every boot ran, 77 when the lab is not available here
+// (or not yet on FS), 1 when a boot failed, 2 for bad arguments.
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+#include "guest_console.hpp"
+#include "msync/cli.hpp"
+#include "msync/files.hpp"
+#include "names_lab.hpp"
+
+namespace {
+
+constexpr std::string_view usage =
+    "usage: ch07_names_after_power_loss [--filesystem FS] [--model kill|volatile_cache]\n"
+    "         [--boots N] [--guest DIR] [--work DIR]\n"
+    "  Pulls the plug right after new names and renames (one disk per scenario), N\n"
+    "  boots (default 5), and says what each name held afterwards: old, new, none,\n"
+    "  cleared (the checker removed it). FS: ext4-journal (default), ext4-nojournal,\n"
+    "  xfs, btrfs. Exit: 0 ran, 77 lab unavailable, 1 a boot failed, 2 bad arguments.\n";
+
+using Tally = std::map<std::string, std::uint64_t>;  // outcome -> boots
+
+std::string tally_text(const Tally& tally) {  // "old:5" or "old:3/new:2"
+  std::string text;
+  for (const auto& [outcome, count] : tally)
+    text += (text.empty() ? "" : "/") + outcome + ":" + std::to_string(count);
+  return text;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  mbe::report_file_size_limit_as_error();
+  mbe::never_create_group_or_world_writable();
+  const char *filesystem_text = "ext4-journal", *model_text = "volatile_cache",
+             *guest_dir = MBE_CH07_GUEST_DIR, *work_dir = nullptr;
+  std::uint64_t boots = 5;
+  std::span<const char*> no_operands;
+  if (auto exit_status = mbe::parse_command_line(
+          argc, argv, usage, no_operands,
+          {mbe::Option::text("--filesystem", filesystem_text),
+           mbe::Option::text("--model", model_text), mbe::Option::number("--boots", boots, 1, 1000),
+           mbe::Option::text("--guest", guest_dir), mbe::Option::text("--work", work_dir)}))
+    return *exit_status;
+  const auto filesystem = ch07::parse_filesystem(filesystem_text);
+  const auto model = ch07::parse_model(model_text);
+  if (!filesystem || !model) {
+    std::fprintf(stderr, "ch07_names_after_power_loss: unknown %s\n%s",
+                 !filesystem ? "--filesystem" : "--model", usage.data());
+    return 2;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  std::map<ch07::NameScenario, Tally> files, temporaries;
+  std::map<ch07::NameScenario, std::uint64_t> repaired, unflushed;
+  std::filesystem::path temporary;
+  try {
+    const ch07::Guest guest = ch07::find_guest(guest_dir);
+    const auto work = ch07::work_directory(work_dir, "ch07_names", temporary);
+    for (std::uint64_t boot = 1; boot <= boots; ++boot) {
+      ch07::Trial trial;  // the guest's command line is names_command_line's
+      trial.model = *model;
+      trial.work = work / ("boot" + std::to_string(boot));
+      if (std::error_code error; !std::filesystem::create_directories(trial.work, error))
+        mbe::throw_error("mkdir " + trial.work.string(),
+                         error ? error : std::make_error_code(std::errc::file_exists));
+      // [pull]
+      std::vector<ch07::NameDisk> disks;  // one fresh filesystem per scenario
+      for (const auto scenario : ch07::all_name_scenarios)
+        disks.push_back(
+            ch07::make_name_disk(*filesystem, *model, scenario, trial.work, disks.size()));
+      std::ofstream(trial.work / "initrd.cpio", std::ios::binary)
+          << std::ifstream(guest.initramfs, std::ios::binary).rdbuf()
+          << std::ifstream(guest.modules, std::ios::binary).rdbuf();
+      ch07::Disk all;  // every disk, then the command line that runs ch07_names_writer
+      for (const auto& disk : disks)
+        all.drive_arguments.insert(all.drive_arguments.end(), disk.drive_arguments.begin(),
+                                   disk.drive_arguments.end());
+      for (auto& word : ch07::names_command_line(*filesystem, disks))
+        all.drive_arguments.push_back(word);
+      ch07::RunningGuest running(guest, trial, all);
+      running.wait_for_ack(disks.size());  // the last scenario's last call has returned...
+      ::kill(running.qemu(), SIGKILL);     // ...and the plug goes at once
+      running.after_the_plug();
+      std::string line;
+      for (const auto& disk : disks) {
+        const auto outcome = ch07::read_names_back(*model, disk);  // as the next boot sees it
+        // [pull]
+        const std::string key =
+            "boot" + std::to_string(boot) + "." + std::string(scenario_name(disk.scenario));
+        line += key + "=" + outcome.file + " " + key + ".temporary=" + outcome.temporary + " " +
+                key + ".checker=" + (outcome.checker_clean ? "clean " : "repaired ") + key +
+                ".unflushed_writes=" + std::to_string(outcome.unflushed_writes) + " ";
+        ++files[disk.scenario][outcome.file];
+        ++temporaries[disk.scenario][outcome.temporary];
+        repaired[disk.scenario] += outcome.checker_clean ? 0 : 1;
+        unflushed[disk.scenario] += outcome.unflushed_writes;
+      }
+      std::printf("%s\n", line.c_str());
+      std::fflush(stdout);
+      std::error_code ignored;  // 12 images of 16 MiB: kept only when a boot failed
+      std::filesystem::remove_all(trial.work, ignored);
+    }
+  } catch (const ch07::LabUnavailable& unavailable) {
+    std::printf("lab unavailable: %s\n", unavailable.what());
+    return 77;
+  } catch (const mbe::Error& error) {
+    std::fprintf(stderr, "ch07_names_after_power_loss: boot failed: %s\n", error.what());
+    return 1;  // the work directory is kept, to look at
+  }
+  for (const auto scenario : ch07::all_name_scenarios) {
+    const std::string name(scenario_name(scenario));
+    std::printf("%s=%s %s_temporary=%s %s_repaired=%llu %s_unflushed_writes=%llu  (%s)\n",
+                name.c_str(), tally_text(files[scenario]).c_str(), name.c_str(),
+                tally_text(temporaries[scenario]).c_str(), name.c_str(),
+                static_cast<unsigned long long>(repaired[scenario]), name.c_str(),
+                static_cast<unsigned long long>(unflushed[scenario]),
+                files[scenario].size() == 1 ? "always" : "sometimes");
+  }
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  std::printf("filesystem=%s model=%s boots=%llu seconds=%.1f\n", filesystem_text, model_text,
+              static_cast<unsigned long long>(boots), took.count());
+  std::error_code ignored;  // cleanup only
+  if (!temporary.empty()) std::filesystem::remove_all(temporary, ignored);
+  return 0;
+}
