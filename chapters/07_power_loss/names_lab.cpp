@@ -3,7 +3,6 @@
 // its repair, as a boot would run it), the three names taken out with debugfs.
 #include "names_lab.hpp"
 
-#include <array>
 #include <fstream>
 #include <sstream>
 
@@ -40,15 +39,15 @@ std::string version_in(const std::filesystem::path& path) {
 
 // Type and options for the guest's mount: as chapter 07's /init mounts, no
 // journal commit by the clock (ext4 refuses commit= without a journal).
-std::string mount_words(LabFilesystem filesystem) {
+std::string mount_words(Filesystem filesystem) {
   switch (filesystem) {
-    case LabFilesystem::ext4_journal:
+    case Filesystem::ext4_journal:
       return "mbe.names_fstype=ext4 mbe.names_options=commit=3600";
-    case LabFilesystem::ext4_nojournal:
+    case Filesystem::ext4_nojournal:
       return "mbe.names_fstype=ext4";
-    case LabFilesystem::xfs:
+    case Filesystem::xfs:
       return "mbe.names_fstype=xfs";
-    case LabFilesystem::btrfs:
+    case Filesystem::btrfs:
       return "mbe.names_fstype=btrfs mbe.names_options=commit=300";
   }
   return "";
@@ -56,22 +55,9 @@ std::string mount_words(LabFilesystem filesystem) {
 
 }  // namespace
 
-std::string_view filesystem_name(LabFilesystem filesystem) noexcept {
-  constexpr std::array<std::string_view, 4> names = {"ext4-journal", "ext4-nojournal", "xfs",
-                                                     "btrfs"};  // in the enum's order
-  return names.at(static_cast<std::size_t>(filesystem));
-}
-
-std::optional<LabFilesystem> parse_filesystem(std::string_view name) noexcept {
-  for (const auto filesystem : {LabFilesystem::ext4_journal, LabFilesystem::ext4_nojournal,
-                                LabFilesystem::xfs, LabFilesystem::btrfs})
-    if (filesystem_name(filesystem) == name) return filesystem;
-  return std::nullopt;
-}
-
-NameDisk make_name_disk(LabFilesystem filesystem, PowerModel model, NameScenario scenario,
+NameDisk make_name_disk(Filesystem filesystem, PowerModel model, NameScenario scenario,
                         const std::filesystem::path& work, std::size_t index) {
-  if (filesystem == LabFilesystem::xfs || filesystem == LabFilesystem::btrfs)
+  if (filesystem == Filesystem::xfs || filesystem == Filesystem::btrfs)
     throw LabUnavailable(std::string(filesystem_name(filesystem)) +
                          " in the guest: not yet (its module is not in the guest's initrd, and"
                          " the host reads the disks back with e2fsprogs only)");
@@ -85,7 +71,7 @@ NameDisk make_name_disk(LabFilesystem filesystem, PowerModel model, NameScenario
                      error ? error : std::make_error_code(std::errc::file_exists));
   disk.image = disk.directory / "disk.img";
   const std::string features =
-      filesystem == LabFilesystem::ext4_journal ? "has_journal" : "^has_journal";
+      filesystem == Filesystem::ext4_journal ? "has_journal" : "^has_journal";
   const auto output = disk.directory / "mkfs.txt";
   if (run_tool({find_tool("mkfs.ext4"), "-q", "-F", "-O", features, "-E",
                 "lazy_itable_init=0,lazy_journal_init=0,nodiscard", disk.image, "16M"},
@@ -109,7 +95,7 @@ NameDisk make_name_disk(LabFilesystem filesystem, PowerModel model, NameScenario
   return disk;
 }
 
-std::vector<std::string> names_command_line(LabFilesystem filesystem,
+std::vector<std::string> names_command_line(Filesystem filesystem,
                                             const std::vector<NameDisk>& disks) {
   std::string scenarios;
   for (std::size_t index = 0; index < disks.size(); ++index)

@@ -19,12 +19,6 @@
 
 namespace ch07 {
 
-/// The filesystem on the guest's disks (spelled as on the command line:
-/// ext4-journal, ext4-nojournal, xfs, btrfs).
-enum class LabFilesystem { ext4_journal, ext4_nojournal, xfs, btrfs };
-std::string_view filesystem_name(LabFilesystem filesystem) noexcept;
-std::optional<LabFilesystem> parse_filesystem(std::string_view name) noexcept;
-
 /// One scenario's disk.
 struct NameDisk {
   NameScenario scenario = NameScenario::new_file;
@@ -37,12 +31,12 @@ struct NameDisk {
 
 /// Makes the @p index-th disk (the guest's /dev/vd<a+index>) in @p work.
 /// @throws LabUnavailable for a filesystem the guest cannot mount yet, mbe::Error.
-NameDisk make_name_disk(LabFilesystem filesystem, PowerModel model, NameScenario scenario,
+NameDisk make_name_disk(Filesystem filesystem, PowerModel model, NameScenario scenario,
                         const std::filesystem::path& work, std::size_t index);
 
 /// qemu's -append that runs ch07_names_writer on @p disks instead of the
 /// record writer (given after chapter 07's own, it overrides it).
-std::vector<std::string> names_command_line(LabFilesystem filesystem,
+std::vector<std::string> names_command_line(Filesystem filesystem,
                                             const std::vector<NameDisk>& disks);
 
 /// What one scenario's disk held after the plug.
