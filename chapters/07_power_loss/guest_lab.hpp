@@ -1,7 +1,8 @@
 // Chapter 07's power-loss lab, the library behind ch07_pull_the_plug and
-// ch07_plug_torture: a fresh disk for the guest, the disk read back after the
-// plug was pulled (as the next boot would), and the acknowledged records
-// counted. Booting the guest and pulling the plug: guest_console.hpp.
+// ch07_plug_torture: a fresh disk for the guest, one whole trial, its result.
+// Booting the guest and pulling the plug: guest_console.hpp; the disk read
+// back after the plug (as the next boot would), the records counted:
+// lab_recovery.hpp.
 // Errors throw: LabUnavailable when this machine cannot run the lab,
 // mbe::Error when a trial failed.
 #pragma once
@@ -93,27 +94,18 @@ struct TrialResult {
   std::string kernel;              ///< the guest's kernel release
 };
 
-/// Reads @p disk back after the plug was pulled, as the next boot would see it
-/// (for volatile_cache: only what the last flush made durable), and counts
-/// the records @p console acknowledged. ext4: e2fsck replays the journal on
-/// the host and debugfs reads the file; xfs and btrfs: a short recovery boot
-/// of @p guest mounts the disk (log replay) and prints the file. Then the
-/// filesystem's own checker, read-only. @throws mbe::Error.
-TrialResult recover(const Guest& guest, const Trial& trial, const Disk& disk,
-                    const ConsoleReport& console);
-
 /// make_disk, boot, pull the plug at the trial's moment, recover: what
 /// ch07_pull_the_plug shows step by step. @throws LabUnavailable, mbe::Error.
 TrialResult run_trial(const Guest& guest, const Trial& trial);
-
-/// @p given if set; else a new directory `<$TMPDIR or /var/tmp>/<prefix>.XXXXXX`,
-/// which @p created names (for the caller to remove). @throws mbe::Error.
-std::filesystem::path work_directory(const char* given, const char* prefix,
-                                     std::filesystem::path& created);
 
 /// One key=value line: filesystem, mode, model, acknowledged, survived, lost, first_lost,
 /// unacknowledged, filesystem_clean, record_file, and for volatile_cache the
 /// replay's flushes, writes_replayed and writes_dropped.
 std::string summary_line(const Trial& trial, const TrialResult& result);
+
+/// @p given if set; else a new directory `<$TMPDIR or /var/tmp>/<prefix>.XXXXXX`,
+/// which @p created names (for the caller to remove). @throws mbe::Error.
+std::filesystem::path work_directory(const char* given, const char* prefix,
+                                     std::filesystem::path& created);
 
 }  // namespace ch07

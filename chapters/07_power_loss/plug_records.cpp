@@ -19,8 +19,8 @@ std::uint32_t checksum_of(const PlugRecord& record) noexcept {
 namespace {
 
 constexpr WriterMode all_modes[] = {
-    WriterMode::none,  WriterMode::ms_async,        WriterMode::ms_sync,
-    WriterMode::fsync, WriterMode::sync_file_range, WriterMode::unmount};
+    WriterMode::none,      WriterMode::ms_async,        WriterMode::ms_sync, WriterMode::fsync,
+    WriterMode::fdatasync, WriterMode::sync_file_range, WriterMode::unmount};
 
 }  // namespace
 
@@ -34,6 +34,8 @@ std::string_view mode_name(WriterMode mode) noexcept {
       return "ms_sync";
     case WriterMode::fsync:
       return "fsync";
+    case WriterMode::fdatasync:
+      return "fdatasync";
     case WriterMode::sync_file_range:
       return "sync_file_range";
     case WriterMode::unmount:

@@ -30,6 +30,7 @@ enum class WriterMode {
   ms_async,         ///< msync(MS_ASYNC) of the record's page — on Linux a no-op
   ms_sync,          ///< msync(MS_SYNC) of the record's page
   fsync,            ///< fsync of the file
+  fdatasync,        ///< fdatasync of the file: its data and only the metadata needed to read it
   sync_file_range,  ///< sync_file_range(WAIT_BEFORE|WRITE|WAIT_AFTER): no metadata, no cache flush
   unmount,          ///< nothing per record; unmap, close and umount after the last one
 };
@@ -37,9 +38,9 @@ enum class WriterMode {
 std::string_view mode_name(WriterMode mode) noexcept;
 /// The mode named @p name, or nullopt for a name that is none of them.
 std::optional<WriterMode> parse_mode(std::string_view name) noexcept;
-/// Every name, for a usage message: "none, ms_async, ms_sync, fsync, sync_file_range, unmount".
+/// Every name, for a usage message: "none, ms_async, ms_sync, fsync, fdatasync, sync_file_range, unmount".
 inline constexpr std::string_view mode_names =
-    "none, ms_async, ms_sync, fsync, sync_file_range, unmount";
+    "none, ms_async, ms_sync, fsync, fdatasync, sync_file_range, unmount";
 
 /// The record with sequence number @p sequence (>= 1), checksum included.
 PlugRecord make_record(std::uint64_t sequence) noexcept;

@@ -14,6 +14,7 @@
 //   ms_async         msync(MS_ASYNC) of the record's page — on Linux a no-op
 //   ms_sync          msync(MS_SYNC) of the record's page
 //   fsync            fsync(FILE)
+//   fdatasync        fdatasync(FILE)
 //   sync_file_range  sync_file_range(WAIT_BEFORE|WRITE|WAIT_AFTER) of the page:
 //                    writes the page, but neither metadata nor a cache flush
 //   unmount          nothing per record; after the last one, unmap, close and
@@ -40,7 +41,8 @@ constexpr std::string_view usage =
     "usage: ch07_plug_writer --mode MODE [--records N] FILE\n"
     "  Creates FILE, prints READY, then stores records 1..N (default 1024) through\n"
     "  a MAP_SHARED mapping and prints \"ACK n\" once record n is durable by MODE's\n"
-    "  rules. MODE: none, ms_async, ms_sync, fsync, sync_file_range, unmount.\n";
+    "  rules. MODE: none, ms_async, ms_sync, fsync, fdatasync, sync_file_range,\n"
+    "  unmount.\n";
 
 // Every block of the file is written (not a sparse ftruncate) and fsynced
 // before any record is stored: storing a record then changes no metadata.
@@ -115,6 +117,9 @@ int main(int argc, char** argv) {
         break;
       case ch07::WriterMode::fsync:
         if (::fsync(file.fd()) != 0) return mbe::report_errno("fsync", errno);
+        break;
+      case ch07::WriterMode::fdatasync:
+        if (::fdatasync(file.fd()) != 0) return mbe::report_errno("fdatasync", errno);
         break;
       case ch07::WriterMode::sync_file_range: {
         const auto pages = mbe::page_rounded(offset, record_size, mbe::page_size());

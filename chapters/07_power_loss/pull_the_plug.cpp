@@ -35,6 +35,7 @@
 
 #include "guest_console.hpp"
 #include "guest_lab.hpp"
+#include "lab_recovery.hpp"
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
 #include "msync/files.hpp"
@@ -48,7 +49,7 @@ constexpr std::string_view usage =
     "         [--guest DIR] [--work DIR]\n"
     "  Boots the guest, pulls the plug after ACK N (+ US microseconds) and counts the\n"
     "  acknowledged records that survived (a key=value line). MODE: none, ms_async,\n"
-    "  ms_sync, fsync, sync_file_range, unmount. N and US are random (from the seed)\n"
+    "  ms_sync, fsync, fdatasync, sync_file_range, unmount. N and US are random (from the seed)\n"
     "  unless given.\n"
     "  --guest-writeback leaves the guest's periodic writeback on (off by default).\n"
     "  Exit: 0 trial ran, 77 lab unavailable, 1 trial failed, 2 bad arguments.\n";

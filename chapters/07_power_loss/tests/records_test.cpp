@@ -61,7 +61,8 @@ TEST_CASE("a file shorter than the acknowledged records counts the rest as lost"
 }
 
 TEST_CASE("the writer acknowledges each record once it is stored - every mode but unmount") {
-  for (const char* mode : {"none", "ms_async", "ms_sync", "fsync", "sync_file_range"}) {
+  for (const char* mode :
+       {"none", "ms_async", "ms_sync", "fsync", "fdatasync", "sync_file_range"}) {
     CAPTURE(mode);
     ScratchDir dir;
     const auto file = dir.file("records");

@@ -1,0 +1,34 @@
+// Chapter 07's file chores: see lab_files.hpp.
+#include "lab_files.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "guest_console.hpp"
+#include "msync/errors.hpp"
+
+namespace ch07 {
+
+void trial_failed(const std::string& why) {
+  throw mbe::Error(why, std::make_error_code(std::errc::io_error));
+}
+
+std::string read_all(const std::filesystem::path& path) {
+  std::ostringstream text;
+  text << std::ifstream(path, std::ios::binary).rdbuf();
+  return text.str();
+}
+
+void copy_image(const std::filesystem::path& from, const std::filesystem::path& to) {
+  const auto output = to.parent_path() / "tool-output.txt";
+  if (run_tool({find_tool("cp"), "--sparse=always", from, to}, output) != 0)
+    trial_failed("cp " + from.string() + " " + to.string() + ": " + read_all(output));
+}
+
+void concatenate(const std::vector<std::filesystem::path>& parts, const std::filesystem::path& to) {
+  std::ofstream out(to, std::ios::binary | std::ios::trunc);
+  for (const auto& part : parts) out << std::ifstream(part, std::ios::binary).rdbuf();
+  if (!out.flush()) trial_failed("could not write " + to.string());
+}
+
+}  // namespace ch07
