@@ -153,6 +153,19 @@ def page(out_path, directories):
         "filesystems of their own (chapter 08's full disk, failing device and rename, the\n"
         "flush tests of chapters 01 and 02, chapter 10's dirty-limit tests): their rows show\n"
         "those filesystems' values, the same in every column.\n")
+    out.append("## Power loss, in chapter 07's guest\n")
+    out.append(
+        "Not a column of this matrix, but the same four disk filesystems: chapter 07's lab\n"
+        "pulls the plug on a virtual machine (Debian's guest kernel, Linux 6.1) whose disk is\n"
+        "ext4 with or without its journal, xfs or btrfs, and runs every call under both power\n"
+        "models — `kill -9` of qemu, and a disk cache that keeps only what a flush made\n"
+        "durable. Its page keeps those tables, every cell a test: *What survived* and *Names\n"
+        "that survive* in [chapter 07](../chapters/07_power_loss/README.md). Where the\n"
+        "filesystems differ there: ext4 without a journal loses every `MS_SYNC` and\n"
+        "`fdatasync` record with a volatile cache (Linux 6.1 sends no flush for a data sync\n"
+        "of an inode whose times alone are dirty) and keeps a new file's records all or none\n"
+        "when qemu is killed; btrfs loses `sync_file_range`'s records even when qemu is\n"
+        "killed (copy on write, no transaction commit).\n")
     if not kinds:
         out.append("No results of a matrix run were found; run `cmake --workflow --preset filesystems`"
                    " as root.\n")

@@ -1,20 +1,23 @@
 // pull_the_plug — one power loss in a virtual machine, and what survived it.
 //
 // Usage: ch07_pull_the_plug --mode MODE [--model kill|volatile_cache]
-//          [--filesystem ext4-journal|ext4-nojournal|xfs|btrfs] [--records N] [--pull-after-ack N] [--pull-delay-us US] [--seed S]
+//          [--filesystem ext4-journal|ext4-nojournal|xfs|btrfs] [--records N]
+//          [--pull-after-ack N] [--pull-delay-us US] [--seed S]
 //          [--guest-writeback] [--guest DIR] [--work DIR]
 //
 // Boots the chapter's guest (qemu, software emulation) on a fresh disk image
-// of the filesystem (default ext4 with its journal). In the guest, ch07_plug_writer stores records into a MAP_SHARED file
-// and prints "ACK n" once record n is durable by MODE's rules. Once ACK N
-// (--pull-after-ack; random by default) has come, and US microseconds later,
-// the plug is pulled: qemu is killed with SIGKILL. The disk is then recovered
-// as the next boot would (ext4: journal replay on the host; xfs, btrfs: a
-// recovery boot mounts it) and checked by the filesystem's own checker.
-// The last line says, as key=value pairs, how many acknowledged records
-// survived (mode= model= acknowledged= survived= lost= ...; see
-// ch07::summary_line), and guest_kernel= names the guest's kernel. The steps are below, in order; the disk, the console
-// and the recovery are the lab's library (guest_lab.hpp, guest_console.hpp).
+// of the filesystem (default ext4 with its journal). In the guest,
+// ch07_plug_writer stores records into a MAP_SHARED file and prints "ACK n"
+// once record n is durable by MODE's rules. Once ACK N (--pull-after-ack;
+// random by default) has come, and US microseconds later, the plug is
+// pulled: qemu is killed with SIGKILL. The disk is then recovered as the next
+// boot would (ext4: journal replay on the host; xfs, btrfs: a recovery boot
+// mounts it) and checked by the filesystem's own checker. Then key=value
+// lines: how many acknowledged records survived (mode= model= acknowledged=
+// survived= lost= ...; see ch07::summary_line), guest_kernel= (the guest's
+// kernel) and trial_seconds= (the whole trial). The steps are below, in
+// order; the disk, the console and the recovery are the lab's library
+// (guest_lab.hpp, guest_console.hpp, lab_recovery.hpp).
 //
 // --model volatile_cache gives the disk a volatile write cache: only the
 // writes before the guest's last flush survive (qemu logs every write and
@@ -113,6 +116,7 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(trial.pull_after_ack),
                 static_cast<long long>(trial.pull_delay.count()), trial.work.c_str());
     std::fflush(stdout);
+    const auto started = std::chrono::steady_clock::now();
     // [pull]
     const ch07::Disk disk = ch07::make_disk(guest, trial);  // a fresh filesystem image
     ch07::RunningGuest running(guest, trial, disk);  // qemu boots; the writer stores and syncs
@@ -125,6 +129,8 @@ int main(int argc, char** argv) {
     // [pull]
     std::printf("%s\n", ch07::summary_line(trial, result).c_str());
     std::printf("guest_kernel=%s\n", result.kernel.empty() ? "unknown" : result.kernel.c_str());
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    std::printf("trial_seconds=%.1f\n", took.count());  // disk, boot, pull and recovery
   } catch (const ch07::LabUnavailable& unavailable) {
     std::printf("lab unavailable: %s\n", unavailable.what());
     return 77;

@@ -65,6 +65,7 @@ inline Pulled pull_the_plug(const std::string& filesystem, const std::string& mo
   CHECK(mbe::testing::summary_value(run.out, "mode") == mode);
   CHECK(mbe::testing::summary_value(run.out, "model") == model);
   CHECK(mbe::testing::summary_value(run.out, "guest_kernel").starts_with("6."));
+  CHECK(!mbe::testing::summary_value(run.out, "trial_seconds").empty());  // the lab times itself
   pulled.acknowledged = number(run.out, "acknowledged");
   pulled.survived = number(run.out, "survived");
   pulled.lost = number(run.out, "lost");
@@ -119,8 +120,10 @@ inline void check_pull(const std::string& filesystem, const std::string& mode,
       CHECK((pulled.lost == 0 || pulled.survived == 0));
       break;
   }
-  if (model == "volatile_cache" && kept != Kept::all)
-    CHECK(number(pulled.output, "writes_dropped") > 0);  // lost with the cache
+  // A mode that writes each record loses it with the cache; without msync or
+  // with MS_ASYNC the records never left the page cache.
+  if (model == "volatile_cache" && kept != Kept::all && mode != "none" && mode != "ms_async")
+    CHECK(number(pulled.output, "writes_dropped") > 0);
   check_clean(filesystem, pulled);
 }
 
