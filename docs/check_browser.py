@@ -188,19 +188,12 @@ class Driver:
     """A WebDriver session with chromedriver, spoken to in JSON over HTTP."""
 
     def __init__(self, chromedriver, browser, profile):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.process = subprocess.Popen([chromedriver, f"--port={self.port}"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.base = f"http://127.0.0.1:{self.port}"
-        for _ in range(100):
-            try:
-                if self.call("GET", "/status")["ready"]:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.1)
+        # A free port is only free until someone takes it (the other width's
+        # driver starts at the same time): a driver that exits at once gets
+        # another port, three times at most.
+        for _ in range(3):
+            if self.start(chromedriver):
+                break
         else:
             raise RuntimeError("chromedriver did not start")
         # --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
@@ -210,6 +203,27 @@ class Driver:
         caps = {"capabilities": {"alwaysMatch": {
             "browserName": "chrome", "goog:chromeOptions": {"binary": browser, "args": args}}}}
         self.session = self.call("POST", "/session", caps)["sessionId"]
+
+    def start(self, chromedriver):
+        """Starts chromedriver on a free port; False if it exited before it was ready."""
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.process = subprocess.Popen([chromedriver, f"--port={self.port}"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.base = f"http://127.0.0.1:{self.port}"
+        for _ in range(100):
+            try:
+                if self.call("GET", "/status")["ready"]:
+                    return True
+            except OSError:
+                pass
+            if self.process.poll() is not None:
+                return False
+            time.sleep(0.1)
+        self.process.kill()
+        self.process.wait()
+        return False
 
     def call(self, method, path, body=None):
         data = None if body is None else json.dumps(body).encode()
