@@ -61,7 +61,7 @@ struct Trial {
   std::uint64_t pull_after_ack = 1;         ///< pull once "ACK n" with n >= this is seen...
   std::chrono::microseconds pull_delay{0};  ///< ...and this much later
   bool guest_writeback = false;             ///< leave the guest's writeback timers on
-  std::chrono::seconds boot_timeout{90};    ///< no READY by then: the lab is unavailable
+  std::chrono::seconds boot_timeout{180};   ///< no READY by then: the lab is unavailable
   std::filesystem::path work;               ///< an empty directory of the caller's
 };
 
