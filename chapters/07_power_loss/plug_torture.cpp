@@ -11,7 +11,7 @@
 // while it is stored, while msync writes it, while the disk flushes. One
 // key=value line per pull (ch07::summary_line), then a summary line per
 // filesystem (torture filesystem= pulls= total_acknowledged= total_lost=
-// unclean_filesystems=), and the guest's kernel (guest_kernel=). Exit status
+// unclean_filesystems= seconds=), and the guest's kernel (guest_kernel=). Exit status
 // 0 when no acknowledged record was lost and every recovered filesystem with
 // a journal or log was clean (ext4 without a journal may need its checker's
 // repair after a power loss: counted, not failed), 1 otherwise, 77 when the
@@ -26,6 +26,7 @@
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
 #include "msync/files.hpp"
+#include "torture_tally.hpp"
 
 namespace {
 
@@ -38,34 +39,6 @@ constexpr std::string_view usage =
     "  at random moments while the guest's writer stores records with MODE (default\n"
     "  ms_sync); prints a summary line per filesystem.\n"
     "  Exit: 0 nothing acknowledged was lost, 1 something was, 77 lab unavailable.\n";
-
-// What the pulls on one filesystem (or on all) showed.
-struct Tally {
-  std::uint64_t pulls = 0, acknowledged = 0, lost = 0, unclean = 0;
-  void add(const ch07::TrialResult& result) {
-    ++pulls;
-    acknowledged += result.survivors.acknowledged;
-    lost += result.survivors.acknowledged - result.survivors.survived;
-    unclean += result.filesystem_clean ? 0 : 1;
-  }
-  void merge(const Tally& other) {
-    pulls += other.pulls;
-    acknowledged += other.acknowledged;
-    lost += other.lost;
-    unclean += other.unclean;
-  }
-};
-
-void print_tally(std::string_view filesystem, const Tally& tally) {
-  std::printf(
-      "torture filesystem=%.*s pulls=%llu total_acknowledged=%llu total_lost=%llu "
-      "unclean_filesystems=%llu\n",
-      static_cast<int>(filesystem.size()), filesystem.data(),
-      static_cast<unsigned long long>(tally.pulls),
-      static_cast<unsigned long long>(tally.acknowledged),
-      static_cast<unsigned long long>(tally.lost), static_cast<unsigned long long>(tally.unclean));
-  std::fflush(stdout);
-}
 
 // --filesystem: names separated by commas, or "all" four; empty when one is unknown.
 std::vector<ch07::Filesystem> filesystems_named(std::string_view names) {
@@ -116,7 +89,8 @@ int main(int argc, char** argv) {
   }
   std::filesystem::path temporary;
   std::uint64_t pull = 0;  // pulls started, on all filesystems
-  Tally all;
+  const auto started = std::chrono::steady_clock::now();
+  ch07::Tally all;
   bool failed = false;  // a lost record, or an unclean filesystem that has a journal or log
   std::string kernel = "unknown";
   try {
@@ -129,7 +103,8 @@ int main(int argc, char** argv) {
     // [torture]
     std::mt19937_64 random(seed);
     for (std::size_t f = 0; f < filesystems.size(); ++f) {
-      Tally tally;
+      ch07::Tally tally;
+      const auto filesystem_started = std::chrono::steady_clock::now();
       for (std::uint64_t n = 1; n <= pulls; ++n) {
         ++pull;
         ch07::Trial trial;
@@ -156,7 +131,8 @@ int main(int argc, char** argv) {
         std::error_code ignored;  // cleanup only
         std::filesystem::remove_all(trial.work, ignored);
       }
-      print_tally(ch07::filesystem_name(filesystems[f]), tally);
+      ch07::print_tally(ch07::filesystem_name(filesystems[f]), tally,
+                        ch07::seconds_since(filesystem_started));
       all.merge(tally);
       failed = failed || tally.lost > 0 ||
                (tally.unclean > 0 && filesystems[f] != ch07::Filesystem::ext4_nojournal);
@@ -172,7 +148,7 @@ int main(int argc, char** argv) {
                  static_cast<unsigned long long>(pull), error.what());
     return 1;
   }
-  if (filesystems.size() > 1) print_tally("all", all);
+  if (filesystems.size() > 1) ch07::print_tally("all", all, ch07::seconds_since(started));
   std::printf("guest_kernel=%s\n", kernel.c_str());
   std::error_code ignored;
   if (!temporary.empty()) std::filesystem::remove_all(temporary, ignored);
