@@ -1,6 +1,6 @@
-// Chapter 07's guest at work: the lab's tools run, qemu booted on the trial's
-// disk, its serial console read line by line until the moment to pull the
-// plug. The plug itself is one call in the program: kill(qemu, SIGKILL).
+// Chapter 07's guest at work: qemu booted on the trial's disk, its serial
+// console read line by line until the moment to pull the plug. The plug
+// itself is one call in the program: kill(qemu, SIGKILL).
 #pragma once
 
 #include <sys/types.h>
@@ -13,15 +13,9 @@
 #include <vector>
 
 #include "guest_lab.hpp"
+#include "lab_tools.hpp"
 
 namespace ch07 {
-
-/// The full path of @p tool in PATH, /usr/sbin or /sbin; empty if absent.
-std::filesystem::path find_tool(std::string_view tool);
-
-/// Runs @p argv (argv[0] a full path) with stdout and stderr to @p output and
-/// returns its exit status. @throws mbe::Error when it cannot run or dies of a signal.
-int run_tool(const std::vector<std::string>& argv, const std::filesystem::path& output);
 
 /// qemu running the guest on a trial's disk, and what its console said.
 /// The destructor kills and reaps a qemu still running.

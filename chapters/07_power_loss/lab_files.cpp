@@ -4,7 +4,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "guest_console.hpp"
+#include "lab_tools.hpp"
 #include "msync/errors.hpp"
 
 namespace ch07 {
