@@ -59,4 +59,10 @@ inline std::string version_content(std::string_view version) {
   return content;
 }
 
+/// Which version @p content is: "new", "old" or "other".
+inline std::string version_of(const std::string& content) {
+  if (content == version_content("new")) return "new";
+  return content == version_content("old") ? "old" : "other";
+}
+
 }  // namespace ch07

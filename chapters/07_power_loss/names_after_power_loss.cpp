@@ -4,21 +4,24 @@
 //          [--boots N] [--guest DIR] [--work DIR]
 //
 // Boots chapter 07's guest with one small disk per scenario (FS: ext4-journal,
-// ext4-nojournal; xfs and btrfs: not yet). In the guest, ch07_names_writer
-// runs each scenario on its own disk — a new file fsynced without its
-// directory; a fsynced temporary renamed over FILE, with nothing after it,
-// with fsync(FILE) after it, with fsync(directory) after it — and prints
-// "ACK n" once scenario n's last call has returned. After the last ACK the
-// plug is pulled. Each disk is then read back as the next boot would: for
-// volatile_cache (the default) only what the disk's last flush made durable,
-// then journal replay and e2fsck (which repairs what it must).
-// One line per boot (bootN.SCENARIO=FILE's fate, .temporary=, .checker=),
-// then per scenario its outcomes over all boots (rename=old:5 — "always";
-// rename=old:3/new:2 — "sometimes"), SCENARIO_repaired=, and
-// filesystem= model= boots= seconds=.
+// ext4-nojournal, xfs, btrfs). In the guest, ch07_names_writer runs each
+// scenario on its own disk — a new file fsynced without its directory; a
+// fsynced temporary renamed over FILE, with nothing after it, with fsync(FILE)
+// after it, with fsync(directory) after it — and prints "ACK n" once scenario
+// n's last call has returned. After the last ACK the plug is pulled. Each
+// disk is then read back as the next boot would: for volatile_cache (the
+// default) only what the disk's last flush made durable; then the log replay
+// (ext4: e2fsck, which repairs what it must; xfs, btrfs: a recovery boot
+// mounts each disk) and the filesystem's checker.
+// One line per boot (bootN.SCENARIO=FILE's fate, .temporary=, .checker=,
+// .unflushed_writes=), then per scenario its outcomes over all boots
+// (rename=old:5 — "always"; rename=old:3/new:2 — "sometimes"),
+// SCENARIO_temporary=, SCENARIO_repaired= (boots whose checker found damage),
+// SCENARIO_unflushed_writes= (summed), and filesystem= model= boots=
+// guest_kernel= (the guest's uname -r) seconds=.
 //
-// Exit status: 0 when every boot ran, 77 when the lab is not available here
-// (or not yet on FS), 1 when a boot failed, 2 for bad arguments.
+// Exit status: 0 when every boot ran, 77 when the lab is not available here,
+// 1 when a boot failed, 2 for bad arguments.
 #include <signal.h>
 
 #include <chrono>
@@ -76,12 +79,14 @@ int main(int argc, char** argv) {
   std::map<ch07::NameScenario, Tally> files, temporaries;
   std::map<ch07::NameScenario, std::uint64_t> repaired, unflushed;
   std::filesystem::path temporary;
+  std::string guest_kernel;
   try {
-    const ch07::Guest guest = ch07::find_guest(guest_dir);
+    const ch07::Guest guest = ch07::find_guest(guest_dir, *filesystem);
     const auto work = ch07::work_directory(work_dir, "ch07_names", temporary);
     for (std::uint64_t boot = 1; boot <= boots; ++boot) {
       ch07::Trial trial;  // the guest's command line is names_command_line's
       trial.model = *model;
+      trial.filesystem = *filesystem;
       trial.work = work / ("boot" + std::to_string(boot));
       if (std::error_code error; !std::filesystem::create_directories(trial.work, error))
         mbe::throw_error("mkdir " + trial.work.string(),
@@ -91,9 +96,10 @@ int main(int argc, char** argv) {
       for (const auto scenario : ch07::all_name_scenarios)
         disks.push_back(
             ch07::make_name_disk(*filesystem, *model, scenario, trial.work, disks.size()));
-      std::ofstream(trial.work / "initrd.cpio", std::ios::binary)
-          << std::ifstream(guest.initramfs, std::ios::binary).rdbuf()
-          << std::ifstream(guest.modules, std::ios::binary).rdbuf();
+      std::ofstream initrd(trial.work / "initrd.cpio", std::ios::binary);  // + xfs's or btrfs's
+      for (const auto& part : {guest.initramfs, guest.modules, guest.filesystem_modules})
+        if (!part.empty()) initrd << std::ifstream(part, std::ios::binary).rdbuf();
+      initrd.close();
       ch07::Disk all;  // every disk, then the command line that runs ch07_names_writer
       for (const auto& disk : disks)
         all.drive_arguments.insert(all.drive_arguments.end(), disk.drive_arguments.begin(),
@@ -103,11 +109,13 @@ int main(int argc, char** argv) {
       ch07::RunningGuest running(guest, trial, all);
       running.wait_for_ack(disks.size());  // the last scenario's last call has returned...
       ::kill(running.qemu(), SIGKILL);     // ...and the plug goes at once
-      running.after_the_plug();
+      guest_kernel = running.after_the_plug().kernel;
+      const auto outcomes = ch07::read_names_back(guest, trial, disks);  // as the next boot sees
+      // [pull]
       std::string line;
-      for (const auto& disk : disks) {
-        const auto outcome = ch07::read_names_back(*model, disk);  // as the next boot sees it
-        // [pull]
+      for (std::size_t n = 0; n < disks.size(); ++n) {
+        const auto& disk = disks[n];
+        const auto& outcome = outcomes[n];
         const std::string key =
             "boot" + std::to_string(boot) + "." + std::string(scenario_name(disk.scenario));
         line += key + "=" + outcome.file + " " + key + ".temporary=" + outcome.temporary + " " +
@@ -120,7 +128,7 @@ int main(int argc, char** argv) {
       }
       std::printf("%s\n", line.c_str());
       std::fflush(stdout);
-      std::error_code ignored;  // 12 images of 16 MiB: kept only when a boot failed
+      std::error_code ignored;  // the images: kept only when a boot failed
       std::filesystem::remove_all(trial.work, ignored);
     }
   } catch (const ch07::LabUnavailable& unavailable) {
@@ -140,8 +148,9 @@ int main(int argc, char** argv) {
                 files[scenario].size() == 1 ? "always" : "sometimes");
   }
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-  std::printf("filesystem=%s model=%s boots=%llu seconds=%.1f\n", filesystem_text, model_text,
-              static_cast<unsigned long long>(boots), took.count());
+  std::printf("filesystem=%s model=%s boots=%llu guest_kernel=%s seconds=%.1f\n", filesystem_text,
+              model_text, static_cast<unsigned long long>(boots), guest_kernel.c_str(),
+              took.count());
   std::error_code ignored;  // cleanup only
   if (!temporary.empty()) std::filesystem::remove_all(temporary, ignored);
   return 0;

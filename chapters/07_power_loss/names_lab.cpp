@@ -1,12 +1,14 @@
 // The names lab's disks: one fresh filesystem image per scenario before the
-// boot, and each read back after the plug — journal replay, the check (and
-// its repair, as a boot would run it), the three names taken out with debugfs.
+// boot, and each read back after the plug — ext4: journal replay, the check
+// (and its repair, as a boot would run it), the three names taken out with
+// debugfs; xfs and btrfs: a recovery boot, then the read-only checker.
 #include "names_lab.hpp"
 
 #include <fstream>
 #include <sstream>
 
 #include "guest_console.hpp"
+#include "names_recovery.hpp"
 
 namespace ch07 {
 
@@ -22,19 +24,11 @@ std::string read_all(const std::filesystem::path& path) {
   return text.str();
 }
 
+// xfs's image is 320 MiB, mostly holes: copied so that it stays so.
 void copy_image(const std::filesystem::path& from, const std::filesystem::path& to) {
-  std::error_code error;
-  std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing, error);
-  if (error) mbe::throw_error("copy " + from.string(), error);
-}
-
-// What debugfs dumped to @p path: "absent" when the name was not there.
-std::string version_in(const std::filesystem::path& path) {
-  std::error_code missing;
-  if (!std::filesystem::exists(path, missing)) return "absent";
-  const std::string content = read_all(path);
-  if (content == version_content("new")) return "new";
-  return content == version_content("old") ? "old" : "other";
+  const auto output = to.parent_path() / "copy.txt";
+  if (run_tool({find_tool("cp"), "--sparse=always", from, to}, output) != 0)
+    trial_failed("cp " + from.string() + ": " + read_all(output));
 }
 
 // Type and options for the guest's mount: as chapter 07's /init mounts, no
@@ -48,7 +42,7 @@ std::string mount_words(Filesystem filesystem) {
     case Filesystem::xfs:
       return "mbe.names_fstype=xfs";
     case Filesystem::btrfs:
-      return "mbe.names_fstype=btrfs mbe.names_options=commit=300";
+      return "mbe.names_fstype=btrfs mbe.names_options=commit=3600";
   }
   return "";
 }
@@ -57,10 +51,6 @@ std::string mount_words(Filesystem filesystem) {
 
 NameDisk make_name_disk(Filesystem filesystem, PowerModel model, NameScenario scenario,
                         const std::filesystem::path& work, std::size_t index) {
-  if (filesystem == Filesystem::xfs || filesystem == Filesystem::btrfs)
-    throw LabUnavailable(std::string(filesystem_name(filesystem)) +
-                         " in the guest: not yet (its module is not in the guest's initrd, and"
-                         " the host reads the disks back with e2fsprogs only)");
   if (work.string().find(',') != std::string::npos)
     trial_failed("the work directory may not contain ',' (qemu's option separator)");
   NameDisk disk;
@@ -70,13 +60,19 @@ NameDisk make_name_disk(Filesystem filesystem, PowerModel model, NameScenario sc
     mbe::throw_error("mkdir " + disk.directory.string(),
                      error ? error : std::make_error_code(std::errc::file_exists));
   disk.image = disk.directory / "disk.img";
-  const std::string features =
-      filesystem == Filesystem::ext4_journal ? "has_journal" : "^has_journal";
+  // ext4: 16 MiB (1 KiB blocks), as measured first; xfs, btrfs: tools_of's sparse image.
+  FilesystemTools tools = tools_of(filesystem);
+  if (is_ext4(filesystem)) tools.bytes = 16 << 20;
+  if (std::ofstream create{disk.image, std::ios::binary | std::ios::trunc}; !create)
+    trial_failed("could not create " + disk.image.string());
+  std::error_code error;
+  std::filesystem::resize_file(disk.image, tools.bytes, error);
+  if (error) mbe::throw_error("truncate " + disk.image.string(), error);
+  const std::string mkfs = tools.mkfs[0];
+  tools.mkfs[0] = find_tool(mkfs);
+  tools.mkfs.push_back(disk.image);
   const auto output = disk.directory / "mkfs.txt";
-  if (run_tool({find_tool("mkfs.ext4"), "-q", "-F", "-O", features, "-E",
-                "lazy_itable_init=0,lazy_journal_init=0,nodiscard", disk.image, "16M"},
-               output) != 0)
-    trial_failed("mkfs.ext4 failed: " + read_all(output));
+  if (run_tool(tools.mkfs, output) != 0) trial_failed(mkfs + " failed: " + read_all(output));
   const std::string node = "names" + std::to_string(index);
   if (model == PowerModel::kill_qemu) {
     disk.drive_arguments = {
@@ -96,54 +92,45 @@ NameDisk make_name_disk(Filesystem filesystem, PowerModel model, NameScenario sc
 }
 
 std::vector<std::string> names_command_line(Filesystem filesystem,
-                                            const std::vector<NameDisk>& disks) {
+                                            const std::vector<NameDisk>& disks,
+                                            std::string_view program) {
   std::string scenarios;
   for (std::size_t index = 0; index < disks.size(); ++index)
     scenarios += std::string(index ? "," : "") + std::string(scenario_name(disks[index].scenario)) +
                  ":/dev/vd" + static_cast<char>('a' + index);
-  return {"-append", "console=ttyS0 quiet panic=-1 mbe.program=names " + mount_words(filesystem) +
-                         " mbe.names=" + scenarios};
+  return {"-append", "console=ttyS0 quiet panic=-1 mbe.program=" + std::string(program) +
+                         " mbe.fs=" + std::string(filesystem_name(filesystem)) + " " +
+                         mount_words(filesystem) + " mbe.names=" + scenarios};
 }
 
-NameOutcome read_names_back(PowerModel model, const NameDisk& disk) {
-  const auto& dir = disk.directory;
-  const auto output = dir / "tool-output.txt";
-  NameOutcome outcome;
-  auto recovered = disk.image;
-  if (model == PowerModel::volatile_cache) {
-    recovered = dir / "disk-after-power-loss.img";
-    copy_image(disk.before, recovered);
-    outcome.unflushed_writes = replay_to_last_flush(disk.write_log, recovered).writes_dropped;
+std::vector<NameOutcome> read_names_back(const Guest& guest, const Trial& trial,
+                                         std::vector<NameDisk>& disks) {
+  std::vector<std::uint64_t> unflushed;
+  for (auto& disk : disks) {
+    disk.recovered = disk.image;
+    unflushed.push_back(0);
+    if (trial.model == PowerModel::volatile_cache) {
+      disk.recovered = disk.directory / "disk-after-power-loss.img";
+      copy_image(disk.before, disk.recovered);
+      unflushed.back() = replay_to_last_flush(disk.write_log, disk.recovered).writes_dropped;
+    }
   }
-  // [read back]
-  if (run_tool({find_tool("e2fsck"), "-E", "journal_only", "-y", recovered}, output) > 1)
-    trial_failed("e2fsck -E journal_only failed: " + read_all(output));
-  outcome.checker_clean =
-      run_tool({find_tool("e2fsck"), "-f", "-n", recovered}, dir / "check.txt") == 0;
-  // Repair, as the next boot's check would (answering yes), and note whether
-  // it removed FILE's entry because the inode it names is cleared.
-  if (!outcome.checker_clean &&
-      run_tool({find_tool("e2fsck"), "-f", "-y", recovered}, dir / "repair.txt") > 2)
-    trial_failed("e2fsck -fy could not repair: " + read_all(dir / "repair.txt"));
-  const std::string repair = outcome.checker_clean ? "" : read_all(dir / "repair.txt");
-  const auto entry = repair.find("Entry '" + std::string(named_file) + "' in / (2) has deleted");
-  std::ofstream commands(dir / "debugfs.commands");
-  for (const auto name : {named_file, temporary_file, scenario_file}) {
-    const auto out = dir / (std::string(name) + ".out");
-    std::error_code ignored;  // debugfs writes none for a name that is not there
-    std::filesystem::remove(out, ignored);
-    commands << "dump /" << name << " " << out.string() << "\n";
+  std::vector<NameOutcome> outcomes;
+  if (is_ext4(trial.filesystem)) {
+    for (const auto& disk : disks) outcomes.push_back(read_ext4_names(disk));  // on the host
+  } else {
+    // [recovery boot]
+    outcomes = read_names_in_recovery_boot(guest, trial, disks);  // the next boot mounts each
+    for (std::size_t n = 0; n < disks.size(); ++n) {
+      FilesystemTools tools = tools_of(trial.filesystem);  // then its checker, read-only
+      tools.check[0] = find_tool(tools.check[0]);
+      tools.check.push_back(disks[n].recovered);
+      outcomes[n].checker_clean = run_tool(tools.check, disks[n].directory / "check.txt") == 0;
+    }
+    // [recovery boot]
   }
-  commands.close();
-  if (run_tool({find_tool("debugfs"), "-f", dir / "debugfs.commands", recovered}, output) != 0)
-    trial_failed("debugfs failed: " + read_all(output));
-  // [read back]
-  if (read_all(dir / "SCENARIO.out") != scenario_name(disk.scenario))
-    trial_failed(dir.string() + " holds the disk of another scenario");
-  const std::string file = version_in(dir / "FILE.out");
-  outcome.file = entry != std::string::npos ? "cleared" : file == "absent" ? "none" : file;
-  outcome.temporary = version_in(dir / "FILE.tmp.out");
-  return outcome;
+  for (std::size_t n = 0; n < disks.size(); ++n) outcomes[n].unflushed_writes = unflushed[n];
+  return outcomes;
 }
 
 }  // namespace ch07

@@ -1,10 +1,11 @@
 // Chapter 07's names lab, the library behind ch07_names_after_power_loss:
 // one small disk per directory-entry scenario (name_scenarios.hpp), the
 // guest's command line that runs ch07_names_writer on them, and each disk
-// read back after the plug, as the next boot would see it. Booting and the
-// plug are chapter 07's (guest_console.hpp).
-// Errors throw: LabUnavailable when this lab cannot run here (or not yet on
-// this filesystem), mbe::Error when a trial failed.
+// read back after the plug, as the next boot would see it: ext4 on the host
+// (e2fsck, debugfs), xfs and btrfs by a recovery boot (names_recovery.hpp).
+// Booting and the plug are chapter 07's (guest_console.hpp).
+// Errors throw: LabUnavailable when this lab cannot run here, mbe::Error
+// when a trial failed.
 #pragma once
 
 #include <cstdint>
@@ -26,33 +27,41 @@ struct NameDisk {
   std::filesystem::path image;               ///< the image the guest writes
   std::filesystem::path before;              ///< volatile_cache: the image before the boot
   std::filesystem::path write_log;           ///< volatile_cache: every write and flush
+  std::filesystem::path recovered;           ///< the image read back (set by read_names_back)
   std::vector<std::string> drive_arguments;  ///< qemu's options for this disk
 };
 
-/// Makes the @p index-th disk (the guest's /dev/vd<a+index>) in @p work.
-/// @throws LabUnavailable for a filesystem the guest cannot mount yet, mbe::Error.
+/// Makes the @p index-th disk (the guest's /dev/vd<a+index>) in @p work: ext4
+/// 16 MiB, xfs and btrfs as tools_of() makes them (sparse). @throws mbe::Error.
 NameDisk make_name_disk(Filesystem filesystem, PowerModel model, NameScenario scenario,
                         const std::filesystem::path& work, std::size_t index);
 
-/// qemu's -append that runs ch07_names_writer on @p disks instead of the
-/// record writer (given after chapter 07's own, it overrides it).
+/// qemu's -append that runs @p program ("names": ch07_names_writer; or
+/// "names-recover") on @p disks instead of the record writer (given after
+/// chapter 07's own, it overrides it), with mbe.fs= so that /init loads the
+/// filesystem's modules and switches off its timers.
 std::vector<std::string> names_command_line(Filesystem filesystem,
-                                            const std::vector<NameDisk>& disks);
+                                            const std::vector<NameDisk>& disks,
+                                            std::string_view program = "names");
 
 /// What one scenario's disk held after the plug.
 struct NameOutcome {
-  /// FILE after the check: old, new, none, other — or cleared: its entry
-  /// pointed at a cleared inode and the checker removed it.
+  /// FILE after the check: old, new, none, other — or cleared (ext4): its
+  /// entry pointed at a cleared inode and the checker removed it.
   std::string file;
   std::string temporary;               ///< FILE.tmp: new, absent or other
-  bool checker_clean = false;          ///< e2fsck -fn found nothing after journal recovery
+  bool checker_clean = false;          ///< the read-only checker found nothing after log recovery
   std::uint64_t unflushed_writes = 0;  ///< volatile_cache: writes after the last flush, lost
 };
 
-/// Reads @p disk back as the next boot would (journal replay; for
-/// volatile_cache only what the last flush made durable; a repair if the
-/// check finds damage). @throws mbe::Error, also when the disk is not
-/// the scenario's (its SCENARIO file names another).
-NameOutcome read_names_back(PowerModel model, const NameDisk& disk);
+/// Reads every disk of one boot (trial.work, trial.model, trial.filesystem)
+/// back as the next boot would: for volatile_cache only what each disk's last
+/// flush made durable; then the log replay — ext4: e2fsck on the host, which
+/// also repairs what its check finds (as a boot would), and debugfs reads the
+/// names; xfs, btrfs: one recovery boot of @p guest mounts every disk — and
+/// for those two the read-only checker afterwards. @throws mbe::Error, also
+/// when a disk is not its scenario's (its SCENARIO file names another).
+std::vector<NameOutcome> read_names_back(const Guest& guest, const Trial& trial,
+                                         std::vector<NameDisk>& disks);
 
 }  // namespace ch07

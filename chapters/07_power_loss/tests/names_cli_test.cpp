@@ -1,7 +1,9 @@
 // Chapter 07's names lab without a guest: its two programs explain
-// themselves and refuse bad arguments before they mount or boot anything.
+// themselves and refuse bad arguments before they mount or boot anything, and
+// the recovery boot's console (xfs, btrfs) is parsed strictly.
 #include <doctest/doctest.h>
 
+#include "names_recovery.hpp"
 #include "testing.hpp"
 
 using mbe::testing::contains;
@@ -25,4 +27,19 @@ TEST_CASE("the names lab programs explain themselves and refuse bad arguments be
   const auto no_device =
       run_program({MBE_PROGRAM_NAMES_WRITER, "--fstype", "ext4", "--scenarios", "rename:"});
   CHECK(no_device.exited_with(2));
+}
+
+TEST_CASE("the names recovery console is read name by name and a garbled one is refused") {
+  std::string console = "GUEST program=names-recover\r\nNAME 0 SCENARIO BEGIN\r\n 72 65\r\n";
+  console += "NAME 0 SCENARIO END\r\nNAME 0 FILE MISSING\r\nNAME 0 FILE.tmp BEGIN\r\n";
+  console += " 6e 65 77\r\nNAME 0 FILE.tmp END\r\n";
+  const auto names = ch07::parse_names_console(console + "RECOVERED\r\n", 1);
+  REQUIRE(names.size() == 1);
+  CHECK(names[0].at("SCENARIO") == std::optional<std::string>("re"));
+  CHECK_FALSE(names[0].at("FILE").has_value());
+  CHECK(names[0].at("FILE.tmp") == std::optional<std::string>("new"));
+  CHECK_THROWS_AS(ch07::parse_names_console(console, 1), mbe::Error);  // no RECOVERED
+  CHECK_THROWS_AS(ch07::parse_names_console(console + "RECOVERED\r\n", 2), mbe::Error);  // disk 1
+  CHECK_THROWS_AS(ch07::parse_names_console("NAME 0 FILE BEGIN\n 6g\n", 1), mbe::Error);
+  CHECK_THROWS_AS(ch07::parse_names_console("NAME 7 FILE MISSING\nRECOVERED\n", 1), mbe::Error);
 }

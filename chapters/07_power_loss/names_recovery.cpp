@@ -1,0 +1,140 @@
+// Reading the names lab's disks back: ext4 on the host, xfs and btrfs in a
+// recovery boot of the guest (its console parsed here).
+#include "names_recovery.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "guest_console.hpp"
+#include "msync/cli.hpp"
+
+namespace ch07 {
+
+namespace {
+
+[[noreturn]] void trial_failed(const std::string& why) {
+  throw mbe::Error(why, std::make_error_code(std::errc::io_error));
+}
+
+std::string read_all(const std::filesystem::path& path) {
+  std::ostringstream text;
+  text << std::ifstream(path, std::ios::binary).rdbuf();
+  return text.str();
+}
+
+// What debugfs dumped to @p path: "absent" when the name was not there.
+std::string version_in(const std::filesystem::path& path) {
+  std::error_code missing;
+  if (!std::filesystem::exists(path, missing)) return "absent";
+  return version_of(read_all(path));
+}
+
+}  // namespace
+
+NameOutcome read_ext4_names(const NameDisk& disk) {
+  const auto& dir = disk.directory;
+  const auto& recovered = disk.recovered;
+  const auto output = dir / "tool-output.txt";
+  NameOutcome outcome;
+  // [read back]
+  if (run_tool({find_tool("e2fsck"), "-E", "journal_only", "-y", recovered}, output) > 1)
+    trial_failed("e2fsck -E journal_only failed: " + read_all(output));
+  outcome.checker_clean =
+      run_tool({find_tool("e2fsck"), "-f", "-n", recovered}, dir / "check.txt") == 0;
+  // Repair, as the next boot's check would (answering yes), and note whether
+  // it removed FILE's entry because the inode it names is cleared.
+  if (!outcome.checker_clean &&
+      run_tool({find_tool("e2fsck"), "-f", "-y", recovered}, dir / "repair.txt") > 2)
+    trial_failed("e2fsck -fy could not repair: " + read_all(dir / "repair.txt"));
+  const std::string repair = outcome.checker_clean ? "" : read_all(dir / "repair.txt");
+  const auto entry = repair.find("Entry '" + std::string(named_file) + "' in / (2) has deleted");
+  std::ofstream commands(dir / "debugfs.commands");
+  for (const auto name : {named_file, temporary_file, scenario_file}) {
+    const auto out = dir / (std::string(name) + ".out");
+    std::error_code ignored;  // debugfs writes none for a name that is not there
+    std::filesystem::remove(out, ignored);
+    commands << "dump /" << name << " " << out.string() << "\n";
+  }
+  commands.close();
+  if (run_tool({find_tool("debugfs"), "-f", dir / "debugfs.commands", recovered}, output) != 0)
+    trial_failed("debugfs failed: " + read_all(output));
+  // [read back]
+  if (read_all(dir / "SCENARIO.out") != scenario_name(disk.scenario))
+    trial_failed(dir.string() + " holds the disk of another scenario");
+  const std::string file = version_in(dir / "FILE.out");
+  outcome.file = entry != std::string::npos ? "cleared" : file == "absent" ? "none" : file;
+  outcome.temporary = version_in(dir / "FILE.tmp.out");
+  return outcome;
+}
+
+std::vector<NamesOnDisk> parse_names_console(std::string_view console, std::size_t disks) {
+  std::vector<NamesOnDisk> names(disks);
+  std::istringstream lines{std::string(console)};
+  std::string line, bytes, inside;  // inside: "n NAME" between BEGIN and END
+  while (std::getline(lines, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line == "RECOVERED") {
+      for (std::size_t n = 0; n < disks; ++n)
+        for (const auto name : {scenario_file, named_file, temporary_file})
+          if (!names[n].contains(name))
+            trial_failed("the recovery boot printed no " + std::string(name) + " of disk " +
+                         std::to_string(n));
+      return names;
+    }
+    std::istringstream words(line);
+    std::string tag, disk, name, state;
+    if (words >> tag >> disk >> name >> state && tag == "NAME") {
+      const auto n = mbe::parse_number(disk);
+      if (!n || *n >= disks || (state != "BEGIN" && state != "END" && state != "MISSING"))
+        trial_failed("a garbled line of the recovery boot: " + line);
+      if (state == "BEGIN") inside = disk + " " + name;
+      if (state == "BEGIN") bytes.clear();
+      if (state == "END" && inside != disk + " " + name)
+        trial_failed("an END without its BEGIN: " + line);
+      if (state == "END") inside.clear();
+      if (state != "BEGIN") names[*n][name] = state == "END" ? std::optional(bytes) : std::nullopt;
+      continue;
+    }
+    if (inside.empty()) continue;  // the kernel's and /init's own lines
+    std::istringstream hex(line);
+    for (std::string word; hex >> word;) {
+      unsigned byte = 0;
+      const auto [end, error] = std::from_chars(word.data(), word.data() + word.size(), byte, 16);
+      if (word.size() != 2 || error != std::errc() || end != word.data() + word.size())
+        trial_failed("a garbled hex line of the recovery boot: " + line);
+      bytes.push_back(static_cast<char>(byte));
+    }
+  }
+  trial_failed("the recovery boot did not print RECOVERED");
+}
+
+std::vector<NameOutcome> read_names_in_recovery_boot(const Guest& guest, const Trial& trial,
+                                                     const std::vector<NameDisk>& disks) {
+  Disk all;  // every recovered image, then the command line of the recovery boot
+  for (const auto& disk : disks) {
+    all.drive_arguments.push_back("-drive");
+    all.drive_arguments.push_back("file=" + disk.recovered.string() +
+                                  ",format=raw,if=virtio,cache=writeback");
+  }
+  for (auto& word : names_command_line(trial.filesystem, disks, "names-recover"))
+    all.drive_arguments.push_back(word);
+  RunningGuest booted(guest, trial, all, "names-recover");
+  booted.wait_for_poweroff(trial.boot_timeout + std::chrono::seconds(120));
+  const auto names = parse_names_console(read_all(booted.console_log()), disks.size());
+  std::vector<NameOutcome> outcomes;
+  for (std::size_t n = 0; n < disks.size(); ++n) {
+    const auto& on_disk = names[n];
+    if (on_disk.at(std::string(scenario_file)) != std::string(scenario_name(disks[n].scenario)))
+      trial_failed(disks[n].directory.string() + " holds the disk of another scenario");
+    const auto file = on_disk.at(std::string(named_file));
+    const auto temporary = on_disk.at(std::string(temporary_file));
+    NameOutcome outcome;
+    outcome.file = file ? version_of(*file) : "none";
+    outcome.temporary = temporary ? version_of(*temporary) : "absent";
+    outcomes.push_back(outcome);
+  }
+  return outcomes;
+}
+
+}  // namespace ch07
