@@ -26,10 +26,10 @@
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <map>
 
 #include "guest_console.hpp"
+#include "lab_files.hpp"
 #include "msync/cli.hpp"
 #include "msync/files.hpp"
 #include "names_lab.hpp"
@@ -96,10 +96,10 @@ int main(int argc, char** argv) {
       for (const auto scenario : ch07::all_name_scenarios)
         disks.push_back(
             ch07::make_name_disk(*filesystem, *model, scenario, trial.work, disks.size()));
-      std::ofstream initrd(trial.work / "initrd.cpio", std::ios::binary);  // + xfs's or btrfs's
-      for (const auto& part : {guest.initramfs, guest.modules, guest.filesystem_modules})
-        if (!part.empty()) initrd << std::ifstream(part, std::ios::binary).rdbuf();
-      initrd.close();
+      std::vector<std::filesystem::path> initrd = {guest.initramfs, guest.modules};
+      if (!guest.filesystem_modules.empty())
+        initrd.push_back(guest.filesystem_modules);  // xfs, btrfs
+      ch07::concatenate(initrd, trial.work / "initrd.cpio");
       ch07::Disk all;  // every disk, then the command line that runs ch07_names_writer
       for (const auto& disk : disks)
         all.drive_arguments.insert(all.drive_arguments.end(), disk.drive_arguments.begin(),

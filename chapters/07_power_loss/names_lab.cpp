@@ -5,31 +5,14 @@
 #include "names_lab.hpp"
 
 #include <fstream>
-#include <sstream>
 
 #include "guest_console.hpp"
+#include "lab_files.hpp"
 #include "names_recovery.hpp"
 
 namespace ch07 {
 
 namespace {
-
-[[noreturn]] void trial_failed(const std::string& why) {
-  throw mbe::Error(why, std::make_error_code(std::errc::io_error));
-}
-
-std::string read_all(const std::filesystem::path& path) {
-  std::ostringstream text;
-  text << std::ifstream(path, std::ios::binary).rdbuf();
-  return text.str();
-}
-
-// xfs's image is 320 MiB, mostly holes: copied so that it stays so.
-void copy_image(const std::filesystem::path& from, const std::filesystem::path& to) {
-  const auto output = to.parent_path() / "copy.txt";
-  if (run_tool({find_tool("cp"), "--sparse=always", from, to}, output) != 0)
-    trial_failed("cp " + from.string() + ": " + read_all(output));
-}
 
 // Type and options for the guest's mount: as chapter 07's /init mounts, no
 // journal commit by the clock (ext4 refuses commit= without a journal).

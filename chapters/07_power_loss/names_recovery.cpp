@@ -7,21 +7,12 @@
 #include <sstream>
 
 #include "guest_console.hpp"
+#include "lab_files.hpp"
 #include "msync/cli.hpp"
 
 namespace ch07 {
 
 namespace {
-
-[[noreturn]] void trial_failed(const std::string& why) {
-  throw mbe::Error(why, std::make_error_code(std::errc::io_error));
-}
-
-std::string read_all(const std::filesystem::path& path) {
-  std::ostringstream text;
-  text << std::ifstream(path, std::ios::binary).rdbuf();
-  return text.str();
-}
 
 // What debugfs dumped to @p path: "absent" when the name was not there.
 std::string version_in(const std::filesystem::path& path) {

@@ -7,6 +7,7 @@
 
 using names_testing::check_row;
 using names_testing::names_after_power_loss;
+using names_testing::Unflushed;
 
 TEST_CASE(
     "on journaled ext4 a rename survives a power loss once an fsync of FILE or its directory "
@@ -14,12 +15,16 @@ TEST_CASE(
   const auto names = names_after_power_loss("ext4-journal", "volatile_cache", 5);
   if (!names.unavailable.empty()) MBE_SKIP(names.unavailable);
   // The fsync of FILE commits the journal transaction that holds the rename;
-  // a rename with nothing after it was never committed, the temporary's fsync was.
+  // a rename with nothing after it was never committed, the temporary's fsync
+  // was. Writes after a disk's last flush: none in most boots, but once 5 on
+  // the new file's disk (boot 1 of 5, 2026-12-01), changing nothing that came
+  // back: printed, not asserted, here.
+  const auto any = Unflushed::unasserted;
   check_row(names.output, 5,
-            {{"new_file", "new", "absent", false, false},
-             {"rename", "old", "new", false, false},
-             {"rename_fsync_file", "new", "absent", false, false},
-             {"rename_fsync_dir", "new", "absent", false, false}});
+            {{"new_file", "new", "absent", false, any},
+             {"rename", "old", "new", false, any},
+             {"rename_fsync_file", "new", "absent", false, any},
+             {"rename_fsync_dir", "new", "absent", false, any}});
 }
 
 TEST_CASE(
@@ -32,10 +37,10 @@ TEST_CASE(
   // directory fsync (guest kernel 6.1) left writes after the disk's last
   // flush: every boot, and only that disk.
   check_row(names.output, 5,
-            {{"new_file", "new", "absent", true, false},
-             {"rename", "old", "new", true, false},
-             {"rename_fsync_file", "old", "new", true, false},
-             {"rename_fsync_dir", "old", "new", true, true}});
+            {{"new_file", "new", "absent", true, Unflushed::none},
+             {"rename", "old", "new", true, Unflushed::none},
+             {"rename_fsync_file", "old", "new", true, Unflushed::none},
+             {"rename_fsync_dir", "old", "new", true, Unflushed::every_boot}});
 }
 
 TEST_CASE(
@@ -48,10 +53,10 @@ TEST_CASE(
     const bool journal = filesystem == "ext4-journal";
     const bool repaired = !journal;  // no fsync writes the bitmaps and group counts
     check_row(names.output, 2,
-              {{"new_file", "new", "absent", repaired, false},
-               {"rename", "old", "new", repaired, false},
+              {{"new_file", "new", "absent", repaired, Unflushed::none},
+               {"rename", "old", "new", repaired, Unflushed::none},
                {"rename_fsync_file", journal ? "new" : "old", journal ? "absent" : "new", repaired,
-                false},
-               {"rename_fsync_dir", "new", "absent", repaired, false}});
+                Unflushed::none},
+               {"rename_fsync_dir", "new", "absent", repaired, Unflushed::none}});
   }
 }

@@ -7,6 +7,7 @@
 
 using names_testing::check_row;
 using names_testing::names_after_power_loss;
+using names_testing::Unflushed;
 
 namespace {
 
@@ -18,10 +19,10 @@ void check_log_keeps_the_fsynced_rename(const std::string& filesystem) {
     const auto names = names_after_power_loss(filesystem, model, boots);
     if (!names.unavailable.empty()) MBE_SKIP(names.unavailable);
     check_row(names.output, boots,
-              {{"new_file", "new", "absent", false, false},
-               {"rename", "old", "new", false, false},
-               {"rename_fsync_file", "new", "absent", false, false},
-               {"rename_fsync_dir", "new", "absent", false, false}});
+              {{"new_file", "new", "absent", false, Unflushed::none},
+               {"rename", "old", "new", false, Unflushed::none},
+               {"rename_fsync_file", "new", "absent", false, Unflushed::none},
+               {"rename_fsync_dir", "new", "absent", false, Unflushed::none}});
   }
 }
 
