@@ -93,6 +93,7 @@ int main(int argc, char** argv) {
                          error ? error : std::make_error_code(std::errc::file_exists));
       // [pull]
       std::vector<ch07::NameDisk> disks;  // one fresh filesystem per scenario
+      disks.reserve(ch07::all_name_scenarios.size());
       for (const auto scenario : ch07::all_name_scenarios)
         disks.push_back(
             ch07::make_name_disk(*filesystem, *model, scenario, trial.work, disks.size()));
@@ -118,9 +119,12 @@ int main(int argc, char** argv) {
         const auto& outcome = outcomes[n];
         const std::string key =
             "boot" + std::to_string(boot) + "." + std::string(scenario_name(disk.scenario));
-        line += key + "=" + outcome.file + " " + key + ".temporary=" + outcome.temporary + " " +
-                key + ".checker=" + (outcome.checker_clean ? "clean " : "repaired ") + key +
-                ".unflushed_writes=" + std::to_string(outcome.unflushed_writes) + " ";
+        for (const auto& [field, value] :
+             {std::pair<std::string_view, std::string>{"", outcome.file},
+              {".temporary", outcome.temporary},
+              {".checker", outcome.checker_clean ? "clean" : "repaired"},
+              {".unflushed_writes", std::to_string(outcome.unflushed_writes)}})
+          line.append(key).append(field).append("=").append(value).append(" ");
         ++files[disk.scenario][outcome.file];
         ++temporaries[disk.scenario][outcome.temporary];
         repaired[disk.scenario] += outcome.checker_clean ? 0 : 1;

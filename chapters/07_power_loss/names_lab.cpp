@@ -79,8 +79,9 @@ std::vector<std::string> names_command_line(Filesystem filesystem,
                                             std::string_view program) {
   std::string scenarios;
   for (std::size_t index = 0; index < disks.size(); ++index)
-    scenarios += std::string(index ? "," : "") + std::string(scenario_name(disks[index].scenario)) +
-                 ":/dev/vd" + static_cast<char>('a' + index);
+    scenarios += std::string(index != 0 ? "," : "") +
+                 std::string(scenario_name(disks[index].scenario)) + ":/dev/vd" +
+                 static_cast<char>('a' + index);
   return {"-append", "console=ttyS0 quiet panic=-1 mbe.program=" + std::string(program) +
                          " mbe.fs=" + std::string(filesystem_name(filesystem)) + " " +
                          mount_words(filesystem) + " mbe.names=" + scenarios};

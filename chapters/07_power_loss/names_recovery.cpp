@@ -79,10 +79,11 @@ std::vector<NamesOnDisk> parse_names_console(std::string_view console, std::size
       const auto n = mbe::parse_number(disk);
       if (!n || *n >= disks || (state != "BEGIN" && state != "END" && state != "MISSING"))
         trial_failed("a garbled line of the recovery boot: " + line);
-      if (state == "BEGIN") inside = disk + " " + name;
+      std::string which = disk;
+      which.append(" ").append(name);
+      if (state == "BEGIN") inside = which;
       if (state == "BEGIN") bytes.clear();
-      if (state == "END" && inside != disk + " " + name)
-        trial_failed("an END without its BEGIN: " + line);
+      if (state == "END" && inside != which) trial_failed("an END without its BEGIN: " + line);
       if (state == "END") inside.clear();
       if (state != "BEGIN") names[*n][name] = state == "END" ? std::optional(bytes) : std::nullopt;
       continue;
