@@ -6,8 +6,8 @@
 
 #include <fstream>
 
-#include "guest_console.hpp"
 #include "lab_files.hpp"
+#include "lab_tools.hpp"
 #include "names_recovery.hpp"
 
 namespace ch07 {

@@ -8,6 +8,7 @@
 
 #include "guest_console.hpp"
 #include "lab_files.hpp"
+#include "lab_tools.hpp"
 #include "msync/cli.hpp"
 
 namespace ch07 {
