@@ -153,19 +153,6 @@ def page(out_path, directories):
         "filesystems of their own (chapter 08's full disk, failing device and rename, the\n"
         "flush tests of chapters 01 and 02, chapter 10's dirty-limit tests): their rows show\n"
         "those filesystems' values, the same in every column.\n")
-    out.append("## Power loss, in chapter 07's guest\n")
-    out.append(
-        "Not a column of this matrix, but the same four disk filesystems: chapter 07's lab\n"
-        "pulls the plug on a virtual machine (Debian's guest kernel, Linux 6.1) whose disk is\n"
-        "ext4 with or without its journal, xfs or btrfs, and runs every call under both power\n"
-        "models — `kill -9` of qemu, and a disk cache that keeps only what a flush made\n"
-        "durable. Its page keeps those tables, every cell a test: *What survived* and *Names\n"
-        "that survive* in [chapter 07](../chapters/07_power_loss/README.md). Where the\n"
-        "filesystems differ there: ext4 without a journal loses every `MS_SYNC` and\n"
-        "`fdatasync` record with a volatile cache (Linux 6.1 sends no flush for a data sync\n"
-        "of an inode whose times alone are dirty) and keeps a new file's records all or none\n"
-        "when qemu is killed; btrfs loses `sync_file_range`'s records even when qemu is\n"
-        "killed (copy on write, no transaction commit).\n")
     if not kinds:
         out.append("No results of a matrix run were found; run `cmake --workflow --preset filesystems`"
                    " as root.\n")
@@ -187,6 +174,24 @@ def page(out_path, directories):
                    f"{header.get('seconds', '?')} s | {counts['held']} | {counts['skipped']} | "
                    f"{counts['failed']} |")
     out.append("")
+    out.append("## Power loss, in chapter 07's guest\n")
+    out.append(
+        "Not a column of the matrix above, but the same four disk filesystems: chapter 07's lab\n"
+        "pulls the plug on a virtual machine whose disk is ext4 with or without its journal,\n"
+        "xfs or btrfs, and runs every call under both power models — `kill -9` of qemu, and a\n"
+        "disk cache that keeps only what a flush made durable. Scope: the guest kernel\n"
+        "`6.1.0-56-cloud-amd64`, its periodic writeback and the filesystems' commit timers\n"
+        "off, 2026-12-01. Its page keeps those tables, every cell a test: *What survived* and\n"
+        "*Names that survive* in [chapter 07](../chapters/07_power_loss/README.md). Where the\n"
+        "filesystems differ there: ext4 without a journal loses every `MS_SYNC` and `fdatasync`\n"
+        "record with a volatile cache (on 6.1 a data sync of an overwrite in place sends no\n"
+        "flush) and keeps a new file's records all or none when qemu is killed (with\n"
+        "`MS_SYNC`, `fdatasync` or `sync_file_range`; `fsync` kept all); btrfs loses\n"
+        "`sync_file_range`'s records even when qemu is killed (copy on write, no transaction\n"
+        "commit). Names: a rename followed by an fsync of the file or of its directory kept\n"
+        "the new name on journaled ext4, xfs and btrfs under both models; on ext4 without a\n"
+        "journal only the directory fsync did, and only under `kill -9` — with a volatile\n"
+        "cache no rename survived.\n")
     names = sorted({name for k in kinds for name in columns[k][1]})
     differing = [n for n in names
                  if len({columns[k][1].get(n, ("", ""))[1] for k in kinds

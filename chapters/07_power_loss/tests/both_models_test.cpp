@@ -86,8 +86,9 @@ TEST_CASE(
 
 TEST_CASE(
     "fdatasync loses every acknowledged record on a disk with a volatile cache - ext4-nojournal") {
-  // Linux 6.1's ext4_fsync_nojournal(): for a datasync of an inode with only
-  // its times dirty it returns before it asks for a cache flush - as MS_SYNC.
+  // Linux 6.1's ext4_fsync_nojournal(): for a data sync of an inode without
+  // I_DIRTY_DATASYNC (an overwrite in place) it returns before it asks for a
+  // cache flush - as for MS_SYNC.
   check_pull("ext4-nojournal", "fdatasync", "volatile_cache", Kept::none);
 }
 

@@ -45,9 +45,10 @@ TEST_CASE("MS_SYNC keeps every acknowledged record when qemu is killed - btrfs")
 
 TEST_CASE(
     "MS_SYNC loses every acknowledged record on a disk with a volatile cache - ext4-nojournal") {
-  // Linux 6.1 without a journal: msync's datasync of an overwrite leaves the
-  // inode clean, and ext4_fsync_nojournal() then returns before it asks for
-  // a cache flush. (fsync differs: each store made the inode's times dirty.)
+  // Linux 6.1 without a journal: an overwrite in place never sets
+  // I_DIRTY_DATASYNC, and for a data sync (msync's) ext4_fsync_nojournal()
+  // then returns before it asks for a cache flush. (fsync differs: for a
+  // full sync any dirty state counts.)
   check_pull("ext4-nojournal", "ms_sync", "volatile_cache", Kept::none);
 }
 TEST_CASE("MS_SYNC keeps every acknowledged record on a disk with a volatile cache - xfs") {
