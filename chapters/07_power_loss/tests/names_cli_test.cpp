@@ -40,6 +40,12 @@ TEST_CASE("the names recovery console is read name by name and a garbled one is 
   CHECK(names[0].at("FILE.tmp") == std::optional<std::string>("new"));
   CHECK_THROWS_AS(ch07::parse_names_console(console, 1), mbe::Error);  // no RECOVERED
   CHECK_THROWS_AS(ch07::parse_names_console(console + "RECOVERED\r\n", 2), mbe::Error);  // disk 1
-  CHECK_THROWS_AS(ch07::parse_names_console("NAME 0 FILE BEGIN\n 6g\n", 1), mbe::Error);
-  CHECK_THROWS_AS(ch07::parse_names_console("NAME 7 FILE MISSING\nRECOVERED\n", 1), mbe::Error);
+  // Each refusal on a console that is complete but for the one fault.
+  std::string garbled = console;
+  garbled.replace(garbled.find(" 6e 65 77"), 9, " 6e 6g 77");
+  CHECK_THROWS_WITH_AS(ch07::parse_names_console(garbled + "RECOVERED\r\n", 1),
+                       doctest::Contains("a garbled hex line"), mbe::Error);
+  CHECK_THROWS_WITH_AS(
+      ch07::parse_names_console(console + "NAME 7 FILE MISSING\r\nRECOVERED\r\n", 1),
+      doctest::Contains("a garbled line"), mbe::Error);  // a disk the boot did not have
 }
