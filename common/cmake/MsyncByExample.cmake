@@ -53,6 +53,19 @@ function(mbe_apply_global_flags)
   endif()
 endfunction()
 
+# Test code (doctest files, exercise checks, their support) compiles with the
+# precompiled header made by mbe_testing (common/CMakeLists.txt); other sources
+# of a test target (a chapter file it also links) are compiled as they are.
+function(mbe_use_test_pch target)
+  target_precompile_headers(${target} REUSE_FROM mbe_testing)
+  get_target_property(sources ${target} SOURCES)
+  foreach(source IN LISTS sources)
+    if(NOT source MATCHES "(_test|/exercise/check|/common/testing/[a-z_]+)\\.cpp$")
+      set_source_files_properties("${source}" PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
+    endif()
+  endforeach()
+endfunction()
+
 function(mbe_program chapter name)
   set(target "${chapter}_${name}")
   add_executable(${target} ${ARGN})
@@ -73,6 +86,7 @@ function(mbe_tests label)
   endif()
   add_executable(${arg_TARGET} ${arg_SOURCES})
   target_link_libraries(${arg_TARGET} PRIVATE mbe::common mbe::testing ${arg_LIBRARIES})
+  mbe_use_test_pch(${arg_TARGET})
   foreach(program IN LISTS arg_PROGRAMS)
     string(TOUPPER "${program}" upper)
     target_compile_definitions(${arg_TARGET} PRIVATE
@@ -107,6 +121,7 @@ function(mbe_add_exercise_support)
   add_library(mbe_exercise_support STATIC
     "${dir}/exercise_check.cpp" "${dir}/store_by_store.cpp" "${dir}/pretend_writeback.cpp")
   target_link_libraries(mbe_exercise_support PUBLIC mbe::testing ${CMAKE_DL_LIBS})
+  mbe_use_test_pch(mbe_exercise_support)
   # The student's checks and nothing else (cmake --build --preset student;
   # exercises/check builds one of them), and every proof about the exercises:
   # solutions, stubs, wrong solutions (the exercises-tsan workflow).
@@ -141,6 +156,7 @@ function(mbe_exercise chapter source)
   add_library(${chapter}_exercise_check_objects OBJECT "${CMAKE_CURRENT_SOURCE_DIR}/exercise/check.cpp")
   target_include_directories(${chapter}_exercise_check_objects PUBLIC "${CMAKE_CURRENT_SOURCE_DIR}/exercise")
   target_link_libraries(${chapter}_exercise_check_objects PUBLIC mbe::common mbe::testing mbe_exercise_support)
+  mbe_use_test_pch(${chapter}_exercise_check_objects)
   set(properties_file "${CMAKE_CURRENT_BINARY_DIR}/${chapter}_exercise_properties.cmake")
   file(WRITE "${properties_file}" "")
   mbe_exercise_check(${chapter}_solutions_check "${MBE_SOURCE_ROOT}/solutions/${folder}/${source}"
