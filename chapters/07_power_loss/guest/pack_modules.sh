@@ -7,7 +7,8 @@
 #
 # Usage: pack_modules.sh GUEST_DIR OUTPUT.cpio ORDER MODULE...
 # GUEST_DIR is chapter 07's fetched kernel (its module tree in GUEST_DIR/lib/modules).
-# Chapter 07 packs xfs and btrfs this way (fetch_guest_kernel.sh calls it).
+# Chapter 07 packs xfs and btrfs this way (fetch_guest_kernel.sh calls it);
+# chapter 09 its persistent-memory drivers (nd_pmem nd_e820 xfs, ORDER "order").
 # Exit status 77 (CTest's "skipped") when the tree or a module is missing.
 set -euo pipefail
 guest_dir=$1 output=$2 order_name=$3
