@@ -1,6 +1,7 @@
 // Chapter 07's file chores: see lab_files.hpp.
 #include "lab_files.hpp"
 
+#include <charconv>
 #include <fstream>
 #include <sstream>
 
@@ -17,6 +18,17 @@ std::string read_all(const std::filesystem::path& path) {
   std::ostringstream text;
   text << std::ifstream(path, std::ios::binary).rdbuf();
   return text.str();
+}
+
+void append_hex_bytes(const std::string& line, std::string& bytes) {
+  std::istringstream words(line);
+  for (std::string word; words >> word;) {
+    unsigned byte = 0;
+    const auto [end, error] = std::from_chars(word.data(), word.data() + word.size(), byte, 16);
+    if (word.size() != 2 || error != std::errc() || end != word.data() + word.size())
+      trial_failed("a garbled hex line of the recovery boot: " + line);
+    bytes.push_back(static_cast<char>(byte));
+  }
 }
 
 void copy_image(const std::filesystem::path& from, const std::filesystem::path& to) {

@@ -4,7 +4,6 @@
 // the disk and prints the file.
 #include "lab_recovery.hpp"
 
-#include <charconv>
 #include <optional>
 #include <sstream>
 
@@ -31,14 +30,7 @@ std::optional<std::string> records_from_console(const std::filesystem::path& con
     } else if (line == "RECORDS END") {
       return bytes;
     } else if (inside) {
-      std::istringstream words(line);
-      for (std::string word; words >> word;) {
-        unsigned byte = 0;
-        const auto [end, error] = std::from_chars(word.data(), word.data() + word.size(), byte, 16);
-        if (word.size() != 2 || error != std::errc() || end != word.data() + word.size())
-          trial_failed("a garbled records line: " + line);
-        bytes.push_back(static_cast<char>(byte));
-      }
+      append_hex_bytes(line, bytes);
     }
   }
   trial_failed("the recovery boot printed no records (console: " + console_log.string() + ")");

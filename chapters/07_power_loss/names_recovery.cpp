@@ -2,7 +2,6 @@
 // recovery boot of the guest (its console parsed here).
 #include "names_recovery.hpp"
 
-#include <charconv>
 #include <fstream>
 #include <sstream>
 
@@ -90,14 +89,7 @@ std::vector<NamesOnDisk> parse_names_console(std::string_view console, std::size
       continue;
     }
     if (inside.empty()) continue;  // the kernel's and /init's own lines
-    std::istringstream hex(line);
-    for (std::string word; hex >> word;) {
-      unsigned byte = 0;
-      const auto [end, error] = std::from_chars(word.data(), word.data() + word.size(), byte, 16);
-      if (word.size() != 2 || error != std::errc() || end != word.data() + word.size())
-        trial_failed("a garbled hex line of the recovery boot: " + line);
-      bytes.push_back(static_cast<char>(byte));
-    }
+    append_hex_bytes(line, bytes);
   }
   trial_failed("the recovery boot did not print RECOVERED");
 }
