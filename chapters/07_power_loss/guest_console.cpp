@@ -43,7 +43,7 @@ RunningGuest::RunningGuest(const Guest& guest, const Trial& trial, const Disk& d
       "-initrd",
       trial.work / "initrd.cpio",
       "-append",
-      "console=ttyS0 quiet panic=-1 mbe.program=" + std::string(program) +
+      std::string(guest_kernel_arguments) + " mbe.program=" + std::string(program) +
           " mbe.fs=" + std::string(filesystem_name(trial.filesystem)) + " mbe.mode=" +
           std::string(mode_name(trial.mode)) + " mbe.records=" + std::to_string(trial.records) +
           " mbe.writeback=" + (trial.guest_writeback ? "on" : "off")};

@@ -17,6 +17,14 @@
 
 namespace ch07 {
 
+/// The guest kernel's command line before the lab's own words: the serial
+/// console, quiet, reboot (qemu: exit) at once on a panic, and
+/// no_timer_check — under software emulation on a busy host the kernel's
+/// IO-APIC timer check can miss its ticks and panic at boot ("IO-APIC +
+/// timer doesn't work!", seen here with three guests on two cores).
+inline constexpr std::string_view guest_kernel_arguments =
+    "console=ttyS0 quiet panic=-1 no_timer_check";
+
 /// qemu running the guest on a trial's disk, and what its console said.
 /// The destructor kills and reaps a qemu still running.
 class RunningGuest {

@@ -6,6 +6,7 @@
 
 #include <fstream>
 
+#include "guest_console.hpp"
 #include "lab_files.hpp"
 #include "lab_tools.hpp"
 #include "names_recovery.hpp"
@@ -82,7 +83,7 @@ std::vector<std::string> names_command_line(Filesystem filesystem,
     scenarios += std::string(index != 0 ? "," : "") +
                  std::string(scenario_name(disks[index].scenario)) + ":/dev/vd" +
                  static_cast<char>('a' + index);
-  return {"-append", "console=ttyS0 quiet panic=-1 mbe.program=" + std::string(program) +
+  return {"-append", std::string(guest_kernel_arguments) + " mbe.program=" + std::string(program) +
                          " mbe.fs=" + std::string(filesystem_name(filesystem)) + " " +
                          mount_words(filesystem) + " mbe.names=" + scenarios};
 }

@@ -44,7 +44,7 @@ inline constexpr long long pmem_start = 256LL << 20, pmem_size = 512LL << 20;
 // [machine]
 
 inline std::string command_line(const std::string& mode) {
-  return "console=ttyS0 quiet panic=-1 nokaslr memmap=512M!256M mbe.mode=" + mode;
+  return std::string(ch07::guest_kernel_arguments) + " nokaslr memmap=512M!256M mbe.mode=" + mode;
 }
 
 struct Lab {
