@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
            mbe::Option::text("--scenarios", list)}))
     return *exit_status;
   std::vector<Disk> disks;
-  for (std::string rest = list ? list : ""; !rest.empty();) {
+  for (std::string rest = list != nullptr ? list : ""; !rest.empty();) {
     const std::string item = rest.substr(0, rest.find(','));
     rest.erase(0, item.size() + 1);
     const auto colon = item.find(':');

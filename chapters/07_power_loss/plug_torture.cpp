@@ -95,6 +95,7 @@ int main(int argc, char** argv) {
   std::string kernel = "unknown";
   try {
     std::vector<ch07::Guest> guests;  // every filesystem's tools checked before the first pull
+    guests.reserve(filesystems.size());
     for (const auto filesystem : filesystems)
       guests.push_back(ch07::find_guest(guest_dir, filesystem));
     const auto work = ch07::work_directory(work_dir, "ch07_torture", temporary);

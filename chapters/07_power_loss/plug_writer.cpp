@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
                                   {mbe::Option::text("--mode", mode_text),
                                    mbe::Option::number("--records", records, 1, 1 << 20)}))
     return *exit_status;
-  const auto mode = ch07::parse_mode(mode_text ? mode_text : "");
+  const auto mode = ch07::parse_mode(mode_text != nullptr ? mode_text : "");
   if (!mode) {
     std::fprintf(stderr, "ch07_plug_writer: --mode must be one of %.*s\n%.*s",
                  static_cast<int>(ch07::mode_names.size()), ch07::mode_names.data(),

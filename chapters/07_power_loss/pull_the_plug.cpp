@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
            mbe::Option::text("--guest", guest_dir), mbe::Option::text("--work", work_dir)}))
     return *exit_status;
   const auto model = ch07::parse_model(model_text);
-  const auto writer_mode = ch07::parse_mode(mode ? mode : "");
+  const auto writer_mode = ch07::parse_mode(mode != nullptr ? mode : "");
   const auto filesystem = ch07::parse_filesystem(filesystem_text);
   if (!writer_mode || !model || !filesystem) {
     std::fprintf(stderr, "ch07_pull_the_plug: %s\n%.*s",
