@@ -38,7 +38,7 @@ kind=$2
 phase=$3
 shift 3
 case $phase in
-  suite) tests=(-LE "^(matrix|lab|fuzz|docs|docs-source|style|kernel-wait)$") ;;
+  suite) tests=(-LE "^(matrix|lab|torture|fuzz|docs|docs-source|style|kernel-wait)$") ;;
   kernel-wait) tests=(-L "^kernel-wait$") ;;
   *) echo "filesystem_matrix.sh: unknown phase '$phase' (suite or kernel-wait)" >&2; exit 2 ;;
 esac
