@@ -182,7 +182,7 @@ def page(out_path, directories):
         "disk cache that keeps only what a flush made durable. Scope: the guest kernel\n"
         "`6.1.0-56-cloud-amd64`, its periodic writeback and the filesystems' commit timers\n"
         "off, 2026-12-01. Its page keeps those tables, every cell a test: *What survived* and\n"
-        "*Names that survive* in [chapter 07](../chapters/07_power_loss/README.md). Where the\n"
+        "*Names that survive* in chapter 07. Where the\n"
         "filesystems differ there: ext4 without a journal loses every `MS_SYNC` and `fdatasync`\n"
         "record with a volatile cache (on 6.1 a data sync of an overwrite in place sends no\n"
         "flush) and keeps a new file's records all or none when qemu is killed (with\n"
