@@ -15,29 +15,23 @@
 // Exit status: 0 nothing lost; 1 any loss, any torn record accepted, any error
 // — including a producer that exited with an error instead of being killed, a
 // recovery scan that crashed, or a run in which no round got as far as a file.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <stdlib.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <thread>
-#include <vector>
 
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
 #include "msync/files.hpp"
 #include "record_format.hpp"
 #include "torture_check.hpp"
-
-extern char** environ;
+#include "torture_children.hpp"
 
 namespace {
 constexpr std::string_view usage =
@@ -49,59 +43,6 @@ constexpr std::string_view usage =
     "  ch05_record_recover, that every acknowledged record survived and that no\n"
     "  torn record was accepted. Records are B bytes (default 16384) so that most\n"
     "  kills land in the middle of one. Scratch files go to DIR (default /var/tmp).\n";
-
-// Starts a program with its standard output (and error) in a file.
-pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& output) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  std::vector<char*> args;
-  args.reserve(argv.size() + 1);
-  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  const int error = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (error != 0)
-    mbe::throw_error("posix_spawn " + argv[0], std::error_code(error, std::generic_category()));
-  return pid;
-}
-
-int wait_status(pid_t pid) {
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) mbe::throw_errno("waitpid");
-  return status;
-}
-
-// Waits until @p file exists, or the producer has exited, or 5 s passed.
-void wait_for_file(const std::filesystem::path& file, pid_t producer) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  std::error_code ignored;
-  auto still_running = [producer] {  // WNOWAIT: look, but leave it to be reaped later
-    siginfo_t info{};
-    return ::waitid(P_PID, static_cast<id_t>(producer), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-           info.si_pid == 0;
-  };
-  while (!std::filesystem::exists(file, ignored) && std::chrono::steady_clock::now() < deadline &&
-         still_running())
-    std::this_thread::sleep_for(std::chrono::microseconds(50));
-}
-
-// "exit status 3" or "signal 11": how a child ended, for a message.
-std::string how_it_ended(int status) {
-  if (WIFSIGNALED(status)) return "signal " + std::to_string(WTERMSIG(status));
-  return "exit status " + std::to_string(WEXITSTATUS(status));
-}
-
-std::string contents_of(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -145,25 +86,26 @@ int main(int argc, char** argv) {
                  report = scratch / "recover.txt";
       mbe::remove_quietly(file);
       mbe::remove_quietly(scratch / "stream.rec.creating");  // left when a kill came mid-creation
-      const pid_t pid = spawn({producer, file.string(), "--records", "100000", "--record-size",
+      const pid_t pid =
+          ch06::spawn_to_file({producer, file.string(), "--records", "100000", "--record-size",
                                std::to_string(record_size), "--durability", "none", "--acks"},
                               acks);
       // Most rounds kill while records are being written: wait for the file
       // first (starting the producer takes a few ms). Every tenth round kills
       // from the start instead, often in the middle of creating the file.
-      if (round % 10 != 0) wait_for_file(file, pid);
+      if (round % 10 != 0) ch06::wait_for_file(file, pid);
       std::this_thread::sleep_for(std::chrono::microseconds(delay_us(random)));
       ::kill(pid, SIGKILL);
       // Killed, or finished first if the delay was long: both are fine. Any
       // other end is the producer failing, and the run with it.
-      if (const int status = wait_status(pid);
+      if (const int status = ch06::wait_status(pid);
           !(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) &&
           !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
         throw std::runtime_error("round " + std::to_string(round) + ": " + producer +
-                                 " ended with " + how_it_ended(status) +
-                                 " instead of being killed: " + contents_of(acks));
+                                 " ended with " + ch06::how_it_ended(status) +
+                                 " instead of being killed: " + ch06::contents_of(acks));
 
-      const auto acknowledged = ch06::last_count(contents_of(acks), "ACK ");
+      const auto acknowledged = ch06::last_count(ch06::contents_of(acks), "ACK ");
       acked_total += acknowledged;
       if (std::error_code missing; !std::filesystem::exists(
               file, missing)) {  // killed before the file was renamed into place
@@ -172,14 +114,15 @@ int main(int argc, char** argv) {
         continue;
       }
       // 0: every committed record valid; 1: a bad one, reported in the summary. Nothing else.
-      if (const int status = wait_status(spawn({recover, file.string()}, report));
+      if (const int status =
+              ch06::wait_status(ch06::spawn_to_file({recover, file.string()}, report));
           !WIFEXITED(status) || WEXITSTATUS(status) > 1)
         throw std::runtime_error("round " + std::to_string(round) + ": " + recover +
-                                 " ended with " + how_it_ended(status) + ": " +
-                                 contents_of(report));
-      const auto recovered = ch06::parse_recovery(contents_of(report));
+                                 " ended with " + ch06::how_it_ended(status) + ": " +
+                                 ch06::contents_of(report));
+      const auto recovered = ch06::parse_recovery(ch06::contents_of(report));
       if (!recovered)
-        throw std::runtime_error("unexpected recovery report: " + contents_of(report));
+        throw std::runtime_error("unexpected recovery report: " + ch06::contents_of(report));
       const auto verdict = ch06::judge_round(acknowledged, *recovered);
       lost += verdict.lost;
       torn_accepted += verdict.torn_accepted;
