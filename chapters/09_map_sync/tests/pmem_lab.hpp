@@ -114,6 +114,18 @@ inline void make_pmem(const std::string& fs, const ScratchDir& dir,
   std::filesystem::remove(image);
 }
 
+// The lab with a fresh filesystem of kind @p fs in its persistent memory, in
+// a scratch directory of its own; when the lab cannot run here, only
+// lab.unavailable (why) is set and nothing is made.
+struct PreparedPmem {
+  explicit PreparedPmem(const std::string& fs) : lab(find_lab()), ram(dir.file("ram.img")) {
+    if (lab.unavailable.empty()) make_pmem(fs, dir, ram);
+  }
+  Lab lab;
+  ScratchDir dir;
+  std::filesystem::path ram;
+};
+
 // Boots the guest in @p mode on @p ram and pulls the plug at "ACK 1" or
 // "DONE"; returns the console, "\r" removed. Skips are the caller's: an
 // unavailable lab returns "" with @p unavailable set.

@@ -12,7 +12,6 @@
 #include "testing.hpp"
 
 using mbe::testing::contains;
-using mbe::testing::ScratchDir;
 using mbe::testing::summary_value;
 using namespace ch09::testing;
 
@@ -30,18 +29,14 @@ Stores pull_after_stores(const std::string& fs, const std::string& map, int coun
                          std::chrono::seconds pull_delay = std::chrono::seconds(0),
                          bool timers = false) {
   Stores stores;
-  const Lab lab = find_lab();
-  if (!lab.unavailable.empty()) {
-    stores.unavailable = lab.unavailable;
-    return stores;
-  }
-  ScratchDir dir;
-  const auto ram = dir.file("ram.img");
-  make_pmem(fs, dir, ram);
+  const PreparedPmem pmem(fs);
+  stores.unavailable = pmem.lab.unavailable;
+  if (!stores.unavailable.empty()) return stores;
   for (int n = 1; n <= count + 1; ++n) {
     const std::string mode = fs + "-" + (n <= count ? map : "none") + "-" + std::to_string(n) +
                              (timers ? "-timers" : "");
-    const std::string console = boot(lab, dir, ram, mode, stores.unavailable, pull_delay);
+    const std::string console =
+        boot(pmem.lab, pmem.dir, pmem.ram, mode, stores.unavailable, pull_delay);
     if (!stores.unavailable.empty()) return stores;
     INFO(console);
     REQUIRE(contains(console, "dax_capable=1"));

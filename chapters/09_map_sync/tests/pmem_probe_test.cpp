@@ -10,7 +10,6 @@
 #include "pmem_lab.hpp"
 #include "testing.hpp"
 
-using mbe::testing::ScratchDir;
 using mbe::testing::summary_value;
 using namespace ch09::testing;
 
@@ -22,15 +21,10 @@ struct Probe {
 
 Probe probe(const std::string& fs) {
   Probe result;
-  const Lab lab = find_lab();
-  if (!lab.unavailable.empty()) {
-    result.unavailable = lab.unavailable;
-    return result;
-  }
-  ScratchDir dir;
-  const auto ram = dir.file("ram.img");
-  make_pmem(fs, dir, ram);
-  const std::string console = boot(lab, dir, ram, fs + "-probe", result.unavailable);
+  const PreparedPmem pmem(fs);
+  result.unavailable = pmem.lab.unavailable;
+  if (!result.unavailable.empty()) return result;
+  const std::string console = boot(pmem.lab, pmem.dir, pmem.ram, fs + "-probe", result.unavailable);
   if (!result.unavailable.empty()) return result;
   MESSAGE(console.substr(console.find("GUEST ")));
   result.with_dax = line_after(console.substr(console.find("MOUNT dax=always")), "dax=");
