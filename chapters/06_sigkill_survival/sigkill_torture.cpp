@@ -26,6 +26,7 @@
 #include <string>
 #include <thread>
 
+#include "msync/child_process.hpp"
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
 #include "msync/files.hpp"
@@ -87,9 +88,9 @@ int main(int argc, char** argv) {
       mbe::remove_quietly(file);
       mbe::remove_quietly(scratch / "stream.rec.creating");  // left when a kill came mid-creation
       const pid_t pid =
-          ch06::spawn_to_file({producer, file.string(), "--records", "100000", "--record-size",
-                               std::to_string(record_size), "--durability", "none", "--acks"},
-                              acks);
+          mbe::spawn_with_output({producer, file.string(), "--records", "100000", "--record-size",
+                                  std::to_string(record_size), "--durability", "none", "--acks"},
+                                 acks);
       // Most rounds kill while records are being written: wait for the file
       // first (starting the producer takes a few ms). Every tenth round kills
       // from the start instead, often in the middle of creating the file.
@@ -98,14 +99,14 @@ int main(int argc, char** argv) {
       ::kill(pid, SIGKILL);
       // Killed, or finished first if the delay was long: both are fine. Any
       // other end is the producer failing, and the run with it.
-      if (const int status = ch06::wait_status(pid);
+      if (const int status = mbe::wait_status(pid, producer);
           !(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) &&
           !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
         throw std::runtime_error("round " + std::to_string(round) + ": " + producer +
                                  " ended with " + ch06::how_it_ended(status) +
-                                 " instead of being killed: " + ch06::contents_of(acks));
+                                 " instead of being killed: " + mbe::read_all(acks));
 
-      const auto acknowledged = ch06::last_count(ch06::contents_of(acks), "ACK ");
+      const auto acknowledged = ch06::last_count(mbe::read_all(acks), "ACK ");
       acked_total += acknowledged;
       if (std::error_code missing; !std::filesystem::exists(
               file, missing)) {  // killed before the file was renamed into place
@@ -115,14 +116,14 @@ int main(int argc, char** argv) {
       }
       // 0: every committed record valid; 1: a bad one, reported in the summary. Nothing else.
       if (const int status =
-              ch06::wait_status(ch06::spawn_to_file({recover, file.string()}, report));
+              mbe::wait_status(mbe::spawn_with_output({recover, file.string()}, report), recover);
           !WIFEXITED(status) || WEXITSTATUS(status) > 1)
         throw std::runtime_error("round " + std::to_string(round) + ": " + recover +
                                  " ended with " + ch06::how_it_ended(status) + ": " +
-                                 ch06::contents_of(report));
-      const auto recovered = ch06::parse_recovery(ch06::contents_of(report));
+                                 mbe::read_all(report));
+      const auto recovered = ch06::parse_recovery(mbe::read_all(report));
       if (!recovered)
-        throw std::runtime_error("unexpected recovery report: " + ch06::contents_of(report));
+        throw std::runtime_error("unexpected recovery report: " + mbe::read_all(report));
       const auto verdict = ch06::judge_round(acknowledged, *recovered);
       lost += verdict.lost;
       torn_accepted += verdict.torn_accepted;

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "msync/child_process.hpp"
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
 
@@ -51,7 +52,7 @@ RunningGuest::RunningGuest(const Guest& guest, const Trial& trial, const Disk& d
   int console[2];
   if (::pipe2(console, O_CLOEXEC) != 0) mbe::throw_errno("pipe2");
   try {
-    qemu_ = spawn_with_output(argv, console[1]);
+    qemu_ = mbe::spawn_with_output(argv, console[1]);
   } catch (...) {
     ::close(console[0]);
     ::close(console[1]);
@@ -103,14 +104,14 @@ void RunningGuest::wait_for_poweroff(std::chrono::seconds timeout) {
                            " s (console: " + console_log_.string() + ")",
                        std::make_error_code(std::errc::timed_out));
   }
-  wait_status(qemu_, "qemu");
+  mbe::wait_status(qemu_, "qemu");
   qemu_ = -1;
   log_.flush();
   if (!lab_error_.empty()) throw mbe::Error(lab_error_, std::make_error_code(std::errc::io_error));
 }
 
 ConsoleReport RunningGuest::after_the_plug() {
-  wait_status(qemu_, "qemu");
+  mbe::wait_status(qemu_, "qemu");
   qemu_ = -1;
   while (read_console(0)) {  // lines printed before the kill are still in the pipe: they count too
   }

@@ -14,6 +14,7 @@
 #include "guest_console.hpp"
 #include "lab_files.hpp"
 #include "lab_recovery.hpp"
+#include "msync/child_process.hpp"
 
 namespace ch07 {
 
@@ -78,7 +79,7 @@ Disk make_disk(const Guest& guest, const Trial& trial) {
   tools.mkfs[0] = find_tool(mkfs);
   tools.mkfs.push_back(disk.image);
   if (run_tool(tools.mkfs, tool_output) != 0)
-    trial_failed(mkfs + " failed: " + read_all(tool_output));
+    trial_failed(mkfs + " failed: " + mbe::read_all(tool_output));
   std::vector<std::filesystem::path> initrd = {guest.initramfs, guest.modules};
   if (!guest.filesystem_modules.empty()) initrd.push_back(guest.filesystem_modules);
   concatenate(initrd, work / "initrd.cpio");

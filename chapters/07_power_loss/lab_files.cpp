@@ -6,18 +6,13 @@
 #include <sstream>
 
 #include "lab_tools.hpp"
+#include "msync/child_process.hpp"
 #include "msync/errors.hpp"
 
 namespace ch07 {
 
 void trial_failed(const std::string& why) {
   throw mbe::Error(why, std::make_error_code(std::errc::io_error));
-}
-
-std::string read_all(const std::filesystem::path& path) {
-  std::ostringstream text;
-  text << std::ifstream(path, std::ios::binary).rdbuf();
-  return text.str();
 }
 
 void append_hex_bytes(const std::string& line, std::string& bytes) {
@@ -34,7 +29,7 @@ void append_hex_bytes(const std::string& line, std::string& bytes) {
 void copy_image(const std::filesystem::path& from, const std::filesystem::path& to) {
   const auto output = to.parent_path() / "tool-output.txt";
   if (run_tool({find_tool("cp"), "--sparse=always", from, to}, output) != 0)
-    trial_failed("cp " + from.string() + " " + to.string() + ": " + read_all(output));
+    trial_failed("cp " + from.string() + " " + to.string() + ": " + mbe::read_all(output));
 }
 
 void concatenate(const std::vector<std::filesystem::path>& parts, const std::filesystem::path& to) {

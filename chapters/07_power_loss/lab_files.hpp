@@ -1,6 +1,6 @@
 // Chapter 07's file chores, shared by the record lab and the names lab: a
-// trial's failure, a tool's output read back, a recovery boot's hex lines,
-// sparse image copies, the initrd put together from its parts.
+// trial's failure, a recovery boot's hex lines, sparse image copies, the
+// initrd put together from its parts.
 #pragma once
 
 #include <filesystem>
@@ -11,9 +11,6 @@ namespace ch07 {
 
 /// A trial that went wrong (not the lab's absence). @throws mbe::Error (EIO) always.
 [[noreturn]] void trial_failed(const std::string& why);
-
-/// The whole content of @p path; empty when it cannot be read.
-std::string read_all(const std::filesystem::path& path);
 
 /// Appends the bytes of one `od -An -tx1` line of a recovery boot's console
 /// ("7f 45 4c") to @p bytes. @throws mbe::Error (EIO) for anything else in it.

@@ -9,6 +9,7 @@
 
 #include "guest_console.hpp"
 #include "lab_files.hpp"
+#include "msync/child_process.hpp"
 
 namespace ch07 {
 
@@ -19,7 +20,7 @@ constexpr std::string_view records_in_guest = "/records";  // /lab/records in th
 // Reads the records file from the console of a recovery boot: the hex lines
 // (od -An -tx1) between "RECORDS BEGIN" and "RECORDS END".
 std::optional<std::string> records_from_console(const std::filesystem::path& console_log) {
-  std::istringstream console(read_all(console_log));
+  std::istringstream console(mbe::read_all(console_log));
   std::string line, bytes;
   bool inside = false;
   while (std::getline(console, line)) {
@@ -57,14 +58,14 @@ TrialResult recover(const Guest& guest, const Trial& trial, const Disk& disk,
     // What the next boot would do first: replay the filesystem's journal.
     if (run_tool({find_tool("e2fsck"), "-E", "journal_only", "-y", recovered}, tool_output) > 1)
       trial_failed("e2fsck -E journal_only failed: " +
-                   read_all(tool_output));  // 1: the journal was replayed
+                   mbe::read_all(tool_output));  // 1: the journal was replayed
     const auto records = work / "records.recovered";
     if (run_tool({find_tool("debugfs"), "-R",
                   "dump " + std::string(records_in_guest) + " " + records.string(), recovered},
                  tool_output) != 0)  // 0 also when the file is not there
-      trial_failed("debugfs failed: " + read_all(tool_output));
+      trial_failed("debugfs failed: " + mbe::read_all(tool_output));
     if (std::error_code missing; std::filesystem::exists(records, missing))
-      file = read_all(records);
+      file = mbe::read_all(records);
   } else {
     // xfs and btrfs replay their log when mounted: the next boot, for real.
     Disk next_boot;

@@ -9,6 +9,7 @@
 #include "guest_console.hpp"
 #include "lab_files.hpp"
 #include "lab_tools.hpp"
+#include "msync/child_process.hpp"
 #include "names_recovery.hpp"
 
 namespace ch07 {
@@ -56,7 +57,7 @@ NameDisk make_name_disk(Filesystem filesystem, PowerModel model, NameScenario sc
   tools.mkfs[0] = find_tool(mkfs);
   tools.mkfs.push_back(disk.image);
   const auto output = disk.directory / "mkfs.txt";
-  if (run_tool(tools.mkfs, output) != 0) trial_failed(mkfs + " failed: " + read_all(output));
+  if (run_tool(tools.mkfs, output) != 0) trial_failed(mkfs + " failed: " + mbe::read_all(output));
   const std::string node = "names" + std::to_string(index);
   if (model == PowerModel::kill_qemu) {
     disk.drive_arguments = {

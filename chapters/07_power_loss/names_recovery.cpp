@@ -8,6 +8,7 @@
 #include "guest_console.hpp"
 #include "lab_files.hpp"
 #include "lab_tools.hpp"
+#include "msync/child_process.hpp"
 #include "msync/cli.hpp"
 
 namespace ch07 {
@@ -18,7 +19,7 @@ namespace {
 std::string version_in(const std::filesystem::path& path) {
   std::error_code missing;
   if (!std::filesystem::exists(path, missing)) return "absent";
-  return version_of(read_all(path));
+  return version_of(mbe::read_all(path));
 }
 
 }  // namespace
@@ -30,15 +31,15 @@ NameOutcome read_ext4_names(const NameDisk& disk) {
   NameOutcome outcome;
   // [read back]
   if (run_tool({find_tool("e2fsck"), "-E", "journal_only", "-y", recovered}, output) > 1)
-    trial_failed("e2fsck -E journal_only failed: " + read_all(output));
+    trial_failed("e2fsck -E journal_only failed: " + mbe::read_all(output));
   outcome.checker_clean =
       run_tool({find_tool("e2fsck"), "-f", "-n", recovered}, dir / "check.txt") == 0;
   // Repair, as the next boot's check would (answering yes), and note whether
   // it removed FILE's entry because the inode it names is cleared.
   if (!outcome.checker_clean &&
       run_tool({find_tool("e2fsck"), "-f", "-y", recovered}, dir / "repair.txt") > 2)
-    trial_failed("e2fsck -fy could not repair: " + read_all(dir / "repair.txt"));
-  const std::string repair = outcome.checker_clean ? "" : read_all(dir / "repair.txt");
+    trial_failed("e2fsck -fy could not repair: " + mbe::read_all(dir / "repair.txt"));
+  const std::string repair = outcome.checker_clean ? "" : mbe::read_all(dir / "repair.txt");
   const auto entry = repair.find("Entry '" + std::string(named_file) + "' in / (2) has deleted");
   std::ofstream commands(dir / "debugfs.commands");
   for (const auto name : {named_file, temporary_file, scenario_file}) {
@@ -49,9 +50,9 @@ NameOutcome read_ext4_names(const NameDisk& disk) {
   }
   commands.close();
   if (run_tool({find_tool("debugfs"), "-f", dir / "debugfs.commands", recovered}, output) != 0)
-    trial_failed("debugfs failed: " + read_all(output));
+    trial_failed("debugfs failed: " + mbe::read_all(output));
   // [read back]
-  if (read_all(dir / "SCENARIO.out") != scenario_name(disk.scenario))
+  if (mbe::read_all(dir / "SCENARIO.out") != scenario_name(disk.scenario))
     trial_failed(dir.string() + " holds the disk of another scenario");
   const std::string file = version_in(dir / "FILE.out");
   outcome.file = entry != std::string::npos ? "cleared" : file == "absent" ? "none" : file;
@@ -106,7 +107,7 @@ std::vector<NameOutcome> read_names_in_recovery_boot(const Guest& guest, const T
     all.drive_arguments.push_back(word);
   RunningGuest booted(guest, trial, all, "names-recover");
   booted.wait_for_poweroff(trial.boot_timeout + std::chrono::seconds(120));
-  const auto names = parse_names_console(read_all(booted.console_log()), disks.size());
+  const auto names = parse_names_console(mbe::read_all(booted.console_log()), disks.size());
   std::vector<NameOutcome> outcomes;
   for (std::size_t n = 0; n < disks.size(); ++n) {
     const auto& on_disk = names[n];

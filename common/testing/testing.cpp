@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "msync/child_process.hpp"
 #include "msync/errors.hpp"
 #include "msync/page_cache.hpp"
 
@@ -126,17 +127,7 @@ int spawn_with(posix_spawn_file_actions_t& actions, const std::vector<std::strin
 }  // namespace
 
 pid_t spawn_program(const std::vector<std::string>& argv, const std::filesystem::path& output) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  pid_t pid = 0;
-  const int spawn_error = spawn_with(actions, argv, pid);
-  if (spawn_error != 0)
-    throw std::runtime_error("posix_spawn " + argv[0] + ": " + errno_text(spawn_error));
-  return pid;
+  return mbe::spawn_with_output(argv, output);
 }
 
 bool wait_until(const std::function<bool()>& condition, int timeout_ms) {
