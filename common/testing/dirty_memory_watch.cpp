@@ -56,19 +56,25 @@ void DirtyMemoryWatch::stop() {
 
 std::string DirtyMemoryWatch::why_the_wait_was_void() {
   stop();
-  if (unreadable_)
-    return "/proc/vmstat has no nr_dirty, nr_dirty_background_threshold or nr_written";
-  const std::string what_else =
-      " during the wait: writeback was not driven by the expiry alone, "
-      "so the wait proves nothing - run it again on a quieter system";
-  if (over_threshold_)
-    return "the system's dirty pages (" + std::to_string(dirty_then_pages_) +
-           ") went over the background writeback threshold (" +
-           std::to_string(threshold_then_pages_) + " pages)" + what_else;
-  if (written_during_pages_ > busy_system_pages)
-    return "the system wrote " + std::to_string(written_during_pages_) + " pages, more than " +
-           std::to_string(busy_system_pages) + "," + what_else;
-  return "";
+  std::string reason = void_wait_prefix;
+  if (unreadable_) {
+    reason += "/proc/vmstat has no nr_dirty, nr_dirty_background_threshold or nr_written";
+    return reason;
+  }
+  if (over_threshold_) {
+    reason += "the system's dirty pages (" + std::to_string(dirty_then_pages_);
+    reason += ") went over the background writeback threshold (";
+    reason += std::to_string(threshold_then_pages_) + " pages)";
+  } else if (written_during_pages_ > busy_system_pages) {
+    reason += "the system wrote " + std::to_string(written_during_pages_);
+    reason += " pages, more than " + std::to_string(busy_system_pages) + ",";
+  } else {
+    return "";
+  }
+  reason +=
+      " during the wait, so writeback was not driven by the expiry alone - run it again on a "
+      "quieter system";
+  return reason;
 }
 
 }  // namespace mbe::testing

@@ -21,7 +21,7 @@
 #   (docs/what_holds_where.py). A new suite phase discards the column's
 #   earlier waits and summary, so a summary never mixes two runs.
 # Exit: the inner ctest's status; 77 (skipped) without root or the mkfs tool,
-# or when a writeback wait was skipped because the system was busy writing.
+# or when a writeback wait was skipped as void (the system was busy writing).
 #
 # The mount lives in a namespace of its own (unshare -m): nobody else sees
 # it, the script unmounts it on every exit, and if the script is killed the
@@ -94,13 +94,6 @@ else
   chmod 1777 "$work/mnt"
 fi
 
-# The waits watch the expiry of their own pages. The host's dirty data (the
-# suites' files, the lab's images) goes to disk first: were the system's dirty
-# pages to pass the background threshold meanwhile, every device would be
-# written back at once, whatever the age of its pages (a wait that sees this
-# is skipped: dirty_memory_watch.hpp).
-if [[ $phase == kernel-wait ]]; then sync; fi
-
 started=$(date +%s)
 status=0
 export MBE_SCRATCH_DIR="$work/mnt" TMPDIR="$work/mnt"
@@ -135,11 +128,17 @@ if [[ -f $column/suite/run.txt && -f $column/kernel-wait/run.txt ]]; then
     status=1
   fi
 fi
-# A wait skipped because the system was busy writing is no pass: the column's
-# waits then show as skipped, with the reason in the JUnit report.
-if [[ $phase == kernel-wait && $status == 0 ]] && grep -q "quieter system" "$work/junit.xml"; then
-  echo "filesystem matrix: $kind: a writeback wait was skipped, the system was busy writing" \
+# A wait skipped because it proved nothing (the system was busy writing) is no
+# pass: the column's waits then show as skipped, with the reason in the JUnit
+# report (its prefix: DirtyMemoryWatch::void_wait_prefix).
+if [[ $phase == kernel-wait && $status == 0 ]] && grep -qs "void wait: " "$work/junit.xml"; then
+  echo "filesystem matrix: $kind: a writeback wait was skipped as void" \
     "(the reason is in $work/junit.xml)"
   status=77
 fi
+# The waits, which run after every column's suite, watch the expiry of their
+# own pages: the host's dirty data (the suites' files, the lab's images) goes
+# to disk before them. Not at the start of the waits: a sync writes every
+# device back, and another column's waits may already be running.
+if [[ $phase == suite ]]; then sync; fi
 exit "$status"

@@ -76,6 +76,8 @@ ProcessResult run_program(const std::vector<std::string>& argv);
 /// @brief Starts a program (argv[0] is its path) in the background, with its
 /// standard output and error going to @p output (created 0600, truncated),
 /// and returns its pid: kill it, or collect it with wait_for().
+/// @throws mbe::Error (a std::runtime_error, like the other helpers' errors)
+/// when it cannot be started: msync/child_process.hpp's spawn_with_output().
 pid_t spawn_program(const std::vector<std::string>& argv,
                     const std::filesystem::path& output = "/dev/null");
 

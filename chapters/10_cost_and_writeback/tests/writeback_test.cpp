@@ -1,7 +1,8 @@
 // Chapter 10: the kernel's periodic writeback, watched. These tests wait for
 // it: each takes about 35-45 s of mostly sleeping. A wait during which the
-// whole system went over the background writeback threshold proves nothing and
-// is skipped, saying so (common/testing/dirty_memory_watch.hpp).
+// whole system went over the background writeback threshold, or wrote more
+// than 256 MiB, proves nothing and is skipped, saying so
+// (common/testing/dirty_memory_watch.hpp).
 #include <doctest/doctest.h>
 
 #include <fstream>
