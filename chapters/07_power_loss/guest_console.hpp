@@ -25,8 +25,9 @@ namespace ch07 {
 /// The rest only saves boot time, which every trial pays twice or more:
 /// no self-test of each crypto algorithm at registration, no probe of a PS/2
 /// keyboard controller the lab never uses, no kprobe tracing set-up. With
-/// them a boot to the writer's first record took 2.4-2.6 s instead of
-/// 2.7-4.1 s here (Debian's 6.1 kernel under qemu TCG, six boots each).
+/// them, from qemu's start to the writer's DONE after one record took
+/// 2.4-2.9 s (median 2.6) instead of 2.7-4.1 s (median 3.0) here (Debian's
+/// 6.1 kernel under qemu TCG, six runs each, taken in turns).
 inline constexpr std::string_view guest_kernel_arguments =
     "console=ttyS0 quiet panic=-1 no_timer_check cryptomgr.notests "
     "initcall_blacklist=i8042_init,init_kprobe_trace";

@@ -5,11 +5,11 @@
 /// The flusher writes a page once its file has been dirty for the expiry
 /// interval — when nothing else drives it. Above `nr_dirty_background_threshold`
 /// (vm.dirty_background_ratio of the available memory) the flusher of every
-/// device writes at once, whatever the age of the pages; and while another
-/// disk is written hard, the waits go wrong even below that threshold (here,
-/// a 6 GB `dd` to the host's disk: a loop device's page was written 0.1 s
-/// after its store, not 30 s). A wait during which either happened proves
-/// nothing about the expiry.
+/// device writes at once, whatever the age of the pages; and while the host's
+/// disk is written hard, the waits went wrong here with no sample over that
+/// threshold (a 6 GB `dd` to the disk that held the loop devices' images: a
+/// page was written 0.1 s after its store, not 30 s; Linux 6.18, one run). A
+/// wait during which either happened proves nothing about the expiry.
 #pragma once
 
 #include <atomic>
