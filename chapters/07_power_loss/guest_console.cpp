@@ -5,61 +5,78 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 
+#include "guest_snapshot.hpp"
 #include "msync/child_process.hpp"
 #include "msync/cli.hpp"
 #include "msync/errors.hpp"
 
 namespace ch07 {
 
+std::vector<std::string> qemu_arguments(const Guest& guest, const Trial& trial, const Disk& disk,
+                                        const std::string& command_line) {
+  std::vector<std::string> argv = {find_tool("qemu-system-x86_64")};
+  for (const char* option :
+       {"-accel", "tcg", "-m", "256", "-smp", "1", "-nodefaults", "-no-user-config", "-display",
+        "none", "-serial", "stdio", "-monitor", "none", "-no-reboot"})
+    argv.emplace_back(option);
+  argv.insert(argv.end(), {"-kernel", guest.kernel, "-initrd", trial.work / "initrd.cpio",
+                           "-append", command_line});
+  argv.insert(argv.end(), disk.drive_arguments.begin(), disk.drive_arguments.end());
+  return argv;
+}
+
 RunningGuest::RunningGuest(const Guest& guest, const Trial& trial, const Disk& disk,
                            std::string_view program)
     : trial_(trial),
       console_log_(trial.work /
                    (program == "writer" ? "console.log" : std::string(program) + "-console.log")) {
-  std::vector<std::string> argv = {
-      find_tool("qemu-system-x86_64"),
-      "-accel",
-      "tcg",
-      "-m",
-      "256",
-      "-smp",
-      "1",
-      "-nodefaults",
-      "-no-user-config",
-      "-display",
-      "none",
-      "-serial",
-      "stdio",
-      "-monitor",
-      "none",
-      "-no-reboot",
-      "-kernel",
-      guest.kernel,
-      "-initrd",
-      trial.work / "initrd.cpio",
-      "-append",
-      std::string(guest_kernel_arguments) + " mbe.program=" + std::string(program) +
-          " mbe.fs=" + std::string(filesystem_name(trial.filesystem)) + " mbe.mode=" +
-          std::string(mode_name(trial.mode)) + " mbe.records=" + std::to_string(trial.records) +
-          " mbe.writeback=" + (trial.guest_writeback ? "on" : "off")};
-  argv.insert(argv.end(), disk.drive_arguments.begin(), disk.drive_arguments.end());
+  const std::string words = !disk.words.empty()
+                                ? disk.words
+                                : "mbe.program=" + std::string(program) +
+                                      " mbe.fs=" + std::string(filesystem_name(trial.filesystem)) +
+                                      " mbe.mode=" + std::string(mode_name(trial.mode)) +
+                                      " mbe.records=" + std::to_string(trial.records) +
+                                      " mbe.writeback=" + (trial.guest_writeback ? "on" : "off");
+  std::vector<std::string> argv;
+  std::optional<std::filesystem::path> saved;
+  if (disk.restorable) {
+    argv = qemu_arguments(guest, trial, disk, saved_guest_command_line(trial));
+    saved = saved_guest(guest, trial, argv);
+  }
+  if (saved) {
+    argv.insert(argv.end(), {"-incoming", incoming_from(*saved)});
+  } else {
+    argv = qemu_arguments(guest, trial, disk, std::string(guest_kernel_arguments) + " " + words);
+  }
   int console[2];
+  // qemu's standard input, the restored guest's serial line: a socket, whose
+  // send() can say EPIPE for a qemu gone instead of raising SIGPIPE.
+  int typed[2];
   if (::pipe2(console, O_CLOEXEC) != 0) mbe::throw_errno("pipe2");
-  try {
-    qemu_ = mbe::spawn_with_output(argv, console[1]);
-  } catch (...) {
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, typed) != 0) {
     ::close(console[0]);
     ::close(console[1]);
+    mbe::throw_errno("socketpair");
+  }
+  try {
+    qemu_ = mbe::spawn_with_output(argv, console[1], typed[0]);
+  } catch (...) {
+    for (const int fd : {console[0], console[1], typed[0], typed[1]}) ::close(fd);
     throw;
   }
   ::close(console[1]);
+  ::close(typed[0]);
   console_ = console[0];
+  input_ = typed[1];
+  if (saved) parameters_ = words + "\n";  // typed at the restored guest's first WAITING
+  restored_ = saved.has_value();
   log_.open(console_log_, std::ios::binary);
 }
 
@@ -70,6 +87,7 @@ RunningGuest::~RunningGuest() {
     ::waitpid(qemu_, &status, 0);
   }
   if (console_ >= 0) ::close(console_);
+  if (input_ >= 0) ::close(input_);
 }
 
 void RunningGuest::wait_for_ack(std::uint64_t ack) {
@@ -138,7 +156,12 @@ void RunningGuest::take_lines() {
     std::string line = pending_.substr(0, end);
     pending_.erase(0, end + 1);
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line == "READY")
+    if (line == "WAITING" && !parameters_.empty()) {
+      if (::send(input_, parameters_.data(), parameters_.size(), MSG_NOSIGNAL) !=
+          static_cast<ssize_t>(parameters_.size()))  // a line is far below a socket's buffer
+        mbe::throw_errno("send to qemu's serial input");
+      parameters_.clear();
+    } else if (line == "READY")
       report_.ready = true;
     else if (line.starts_with("GUEST ") && line.find("kernel=") != std::string::npos)
       report_.kernel = line.substr(line.find("kernel=") + 7);

@@ -32,14 +32,20 @@ inline constexpr std::string_view guest_kernel_arguments =
     "console=ttyS0 quiet panic=-1 no_timer_check cryptomgr.notests "
     "initcall_blacklist=i8042_init,init_kprobe_trace";
 
+/// qemu's options that boot @p guest on @p disk with @p command_line.
+std::vector<std::string> qemu_arguments(const Guest& guest, const Trial& trial, const Disk& disk,
+                                        const std::string& command_line);
+
 /// qemu running the guest on a trial's disk, and what its console said.
 /// The destructor kills and reaps a qemu still running.
 class RunningGuest {
  public:
   /// Boots @p guest on @p disk with the filesystem, writer's mode and records
-  /// of @p trial. @p program is what the guest's /init runs: "writer", or
-  /// "recover" (mount, print the records file, unmount, power off). The
-  /// console goes to trial.work/console.log (the writer) or PROGRAM-console.log.
+  /// of @p trial (or disk.words); or, for a disk that allows it, restores the
+  /// saved guest (guest_snapshot.hpp) and types them on its serial line.
+  /// @p program is what the guest's /init runs: "writer", or "recover"
+  /// (mount, print the records file, unmount, power off). The console goes to
+  /// trial.work/console.log (the writer) or PROGRAM-console.log.
   /// @throws mbe::Error when qemu cannot be started.
   RunningGuest(const Guest& guest, const Trial& trial, const Disk& disk,
                std::string_view program = "writer");
@@ -60,6 +66,9 @@ class RunningGuest {
   /// The file the console is copied to.
   const std::filesystem::path& console_log() const noexcept { return console_log_; }
 
+  /// Whether the guest was restored rather than booted.
+  bool restored() const noexcept { return restored_; }
+
   /// qemu's process: kill(qemu(), SIGKILL) pulls the plug.
   pid_t qemu() const noexcept { return qemu_; }
 
@@ -75,6 +84,9 @@ class RunningGuest {
   std::filesystem::path console_log_;
   pid_t qemu_ = -1;
   int console_ = -1;
+  int input_ = -1;  // qemu's standard input: the serial line into the guest
+  bool restored_ = false;
+  std::string parameters_;  // for a restored guest, until it asks for them
   std::ofstream log_;
   std::string pending_;
   std::string lab_error_;

@@ -96,6 +96,7 @@ Disk make_disk(const Guest& guest, const Trial& trial) {
             ",log.driver=file,log.filename=" + disk.write_log.string(),
         "-device", "virtio-blk-pci,drive=lab"};
   }
+  disk.restorable = true;
   // [disk]
   return disk;
 }

@@ -71,6 +71,8 @@ struct Disk {
   std::filesystem::path before;     ///< volatile_cache: the image as it was before the boot
   std::filesystem::path write_log;  ///< volatile_cache: qemu's log of every write and flush
   std::vector<std::string> drive_arguments;  ///< qemu's options for this disk
+  bool restorable = false;  ///< a saved guest may stand in for the boot (guest_snapshot.hpp)
+  std::string words;        ///< the words for the guest's /init; empty: the trial's (the writer)
 };
 
 /// Makes a fresh image of trial.filesystem in trial.work (sparse), and the

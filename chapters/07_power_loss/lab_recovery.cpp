@@ -72,6 +72,7 @@ TrialResult recover(const Guest& guest, const Trial& trial, const Disk& disk,
     next_boot.image = recovered;
     next_boot.drive_arguments = {
         "-drive", "file=" + recovered.string() + ",format=raw,if=virtio,cache=writeback"};
+    next_boot.restorable = true;
     RunningGuest booted(guest, trial, next_boot, "recover");
     booted.wait_for_poweroff(trial.boot_timeout + std::chrono::seconds(60));
     file = records_from_console(booted.console_log());

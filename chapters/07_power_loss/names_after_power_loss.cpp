@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
     const ch07::Guest guest = ch07::find_guest(guest_dir, *filesystem);
     const auto work = ch07::work_directory(work_dir, "ch07_names", temporary);
     for (std::uint64_t boot = 1; boot <= boots; ++boot) {
-      ch07::Trial trial;  // the guest's command line is names_command_line's
+      ch07::Trial trial;  // the guest's words are names_words'
       trial.model = *model;
       trial.filesystem = *filesystem;
       trial.work = work / ("boot" + std::to_string(boot));
@@ -101,12 +101,12 @@ int main(int argc, char** argv) {
       if (!guest.filesystem_modules.empty())
         initrd.push_back(guest.filesystem_modules);  // xfs, btrfs
       ch07::concatenate(initrd, trial.work / "initrd.cpio");
-      ch07::Disk all;  // every disk, then the command line that runs ch07_names_writer
+      ch07::Disk all;  // every disk, and the words that run ch07_names_writer
       for (const auto& disk : disks)
         all.drive_arguments.insert(all.drive_arguments.end(), disk.drive_arguments.begin(),
                                    disk.drive_arguments.end());
-      for (auto& word : ch07::names_command_line(*filesystem, disks))
-        all.drive_arguments.push_back(word);
+      all.words = ch07::names_words(*filesystem, disks);
+      all.restorable = true;
       ch07::RunningGuest running(guest, trial, all);
       running.wait_for_ack(disks.size());  // the last scenario's last call has returned...
       ::kill(running.qemu(), SIGKILL);     // ...and the plug goes at once

@@ -76,17 +76,16 @@ NameDisk make_name_disk(Filesystem filesystem, PowerModel model, NameScenario sc
   return disk;
 }
 
-std::vector<std::string> names_command_line(Filesystem filesystem,
-                                            const std::vector<NameDisk>& disks,
-                                            std::string_view program) {
+std::string names_words(Filesystem filesystem, const std::vector<NameDisk>& disks,
+                        std::string_view program) {
   std::string scenarios;
   for (std::size_t index = 0; index < disks.size(); ++index)
     scenarios += std::string(index != 0 ? "," : "") +
                  std::string(scenario_name(disks[index].scenario)) + ":/dev/vd" +
                  static_cast<char>('a' + index);
-  return {"-append", std::string(guest_kernel_arguments) + " mbe.program=" + std::string(program) +
-                         " mbe.fs=" + std::string(filesystem_name(filesystem)) + " " +
-                         mount_words(filesystem) + " mbe.names=" + scenarios};
+  return "mbe.program=" + std::string(program) +
+         " mbe.fs=" + std::string(filesystem_name(filesystem)) + " " + mount_words(filesystem) +
+         " mbe.names=" + scenarios;
 }
 
 std::vector<NameOutcome> read_names_back(const Guest& guest, const Trial& trial,

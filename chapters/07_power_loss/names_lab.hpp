@@ -1,6 +1,6 @@
 // Chapter 07's names lab, the library behind ch07_names_after_power_loss:
 // one small disk per directory-entry scenario (name_scenarios.hpp), the
-// guest's command line that runs ch07_names_writer on them, and each disk
+// words for the guest's /init that run ch07_names_writer on them, and each disk
 // read back after the plug, as the next boot would see it: ext4 on the host
 // (e2fsck, debugfs), xfs and btrfs by a recovery boot (names_recovery.hpp).
 // Booting and the plug are chapter 07's (guest_console.hpp).
@@ -36,13 +36,12 @@ struct NameDisk {
 NameDisk make_name_disk(Filesystem filesystem, PowerModel model, NameScenario scenario,
                         const std::filesystem::path& work, std::size_t index);
 
-/// qemu's -append that runs @p program ("names": ch07_names_writer; or
-/// "names-recover") on @p disks instead of the record writer (given after
-/// chapter 07's own, it overrides it), with mbe.fs= so that /init loads the
-/// filesystem's modules and switches off its timers.
-std::vector<std::string> names_command_line(Filesystem filesystem,
-                                            const std::vector<NameDisk>& disks,
-                                            std::string_view program = "names");
+/// The words for the guest's /init (Disk::words) that run @p program
+/// ("names": ch07_names_writer; or "names-recover") on @p disks instead of the
+/// record writer, with mbe.fs= so that /init loads the filesystem's modules
+/// and switches off its timers.
+std::string names_words(Filesystem filesystem, const std::vector<NameDisk>& disks,
+                        std::string_view program = "names");
 
 /// What one scenario's disk held after the plug.
 struct NameOutcome {

@@ -97,14 +97,14 @@ std::vector<NamesOnDisk> parse_names_console(std::string_view console, std::size
 
 std::vector<NameOutcome> read_names_in_recovery_boot(const Guest& guest, const Trial& trial,
                                                      const std::vector<NameDisk>& disks) {
-  Disk all;  // every recovered image, then the command line of the recovery boot
+  Disk all;  // every recovered image, and the words of the recovery boot
   for (const auto& disk : disks) {
     all.drive_arguments.push_back("-drive");
     all.drive_arguments.push_back("file=" + disk.recovered.string() +
                                   ",format=raw,if=virtio,cache=writeback");
   }
-  for (auto& word : names_command_line(trial.filesystem, disks, "names-recover"))
-    all.drive_arguments.push_back(word);
+  all.words = names_words(trial.filesystem, disks, "names-recover");
+  all.restorable = true;
   RunningGuest booted(guest, trial, all, "names-recover");
   booted.wait_for_poweroff(trial.boot_timeout + std::chrono::seconds(120));
   const auto names = parse_names_console(mbe::read_all(booted.console_log()), disks.size());

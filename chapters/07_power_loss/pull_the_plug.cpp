@@ -5,8 +5,10 @@
 //          [--pull-after-ack N] [--pull-delay-us US] [--seed S]
 //          [--guest-writeback] [--guest DIR] [--work DIR]
 //
-// Boots the chapter's guest (qemu, software emulation) on a fresh disk image
-// of the filesystem (default ext4 with its journal). In the guest,
+// Starts the chapter's guest (qemu, software emulation) on a fresh disk image
+// of the filesystem (default ext4 with its journal): restored from the state
+// saved at the end of its set-up, or booted (MBE_LAB_BOOT=fresh; see
+// guest_snapshot.hpp). In the guest,
 // ch07_plug_writer stores records into a MAP_SHARED file and prints "ACK n"
 // once record n is durable by MODE's rules. Once ACK N (--pull-after-ack;
 // random by default) has come, and US microseconds later, the plug is
@@ -15,7 +17,7 @@
 // mounts it) and checked by the filesystem's own checker. Then key=value
 // lines: how many acknowledged records survived (mode= model= acknowledged=
 // survived= lost= ...; see ch07::summary_line), guest_kernel= (the guest's
-// kernel) and trial_seconds= (the whole trial). The steps are below, in
+// kernel), guest_start=restored|booted and trial_seconds= (the whole trial). The steps are below, in
 // order; the disk, the console and the recovery are the lab's library
 // (guest_lab.hpp, guest_console.hpp, lab_recovery.hpp).
 //
@@ -50,11 +52,12 @@ constexpr std::string_view usage =
     "         [--filesystem ext4-journal|ext4-nojournal|xfs|btrfs] [--pull-after-ack N] "
     "[--pull-delay-us US] [--seed S] [--guest-writeback]\n"
     "         [--guest DIR] [--work DIR]\n"
-    "  Boots the guest, pulls the plug after ACK N (+ US microseconds) and counts the\n"
+    "  Starts the guest, pulls the plug after ACK N (+ US microseconds) and counts the\n"
     "  acknowledged records that survived (a key=value line). MODE: none, ms_async,\n"
     "  ms_sync, fsync, fdatasync, sync_file_range, unmount. N and US are random (from the seed)\n"
     "  unless given.\n"
     "  --guest-writeback leaves the guest's periodic writeback on (off by default).\n"
+    "  MBE_LAB_BOOT=fresh boots the guest instead of restoring the one saved after its set-up.\n"
     "  Exit: 0 trial ran, 77 lab unavailable, 1 trial failed, 2 bad arguments.\n";
 
 constexpr std::uint64_t unset = UINT64_MAX;
@@ -119,7 +122,7 @@ int main(int argc, char** argv) {
     const auto started = std::chrono::steady_clock::now();
     // [pull]
     const ch07::Disk disk = ch07::make_disk(guest, trial);  // a fresh filesystem image
-    ch07::RunningGuest running(guest, trial, disk);  // qemu boots; the writer stores and syncs
+    ch07::RunningGuest running(guest, trial, disk);  // the guest starts; its writer stores, syncs
     running.wait_for_ack(trial.pull_after_ack);      // a complete "ACK n" line, n >= N
     std::this_thread::sleep_for(trial.pull_delay);
     ::kill(running.qemu(), SIGKILL);  // the plug
@@ -129,6 +132,7 @@ int main(int argc, char** argv) {
     // [pull]
     std::printf("%s\n", ch07::summary_line(trial, result).c_str());
     std::printf("guest_kernel=%s\n", result.kernel.empty() ? "unknown" : result.kernel.c_str());
+    std::printf("guest_start=%s\n", running.restored() ? "restored" : "booted");
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
     std::printf("trial_seconds=%.1f\n", took.count());  // disk, boot, pull and recovery
   } catch (const ch07::LabUnavailable& unavailable) {

@@ -16,7 +16,7 @@ extern char** environ;
 
 namespace mbe {
 
-pid_t spawn_with_output(const std::vector<std::string>& argv, int output_fd) {
+pid_t spawn_with_output(const std::vector<std::string>& argv, int output_fd, int input_fd) {
   std::vector<char*> args;
   args.reserve(argv.size() + 1);
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
@@ -27,7 +27,10 @@ pid_t spawn_with_output(const std::vector<std::string>& argv, int output_fd) {
   // /dev/null there first would replace it.
   posix_spawn_file_actions_adddup2(&actions, output_fd, STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, output_fd, STDERR_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  if (input_fd >= 0)
+    posix_spawn_file_actions_adddup2(&actions, input_fd, STDIN_FILENO);
+  else
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   pid_t pid = -1;
   const int error = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -36,13 +39,14 @@ pid_t spawn_with_output(const std::vector<std::string>& argv, int output_fd) {
   return pid;
 }
 
-pid_t spawn_with_output(const std::vector<std::string>& argv, const std::filesystem::path& output) {
+pid_t spawn_with_output(const std::vector<std::string>& argv, const std::filesystem::path& output,
+                        int input_fd) {
   // O_CLOEXEC: the child gets the file by dup2 only, and no other child gets it.
   const int output_fd = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (output_fd < 0) throw_errno("open " + output.string());
   pid_t pid = -1;
   try {
-    pid = spawn_with_output(argv, output_fd);
+    pid = spawn_with_output(argv, output_fd, input_fd);
   } catch (...) {
     ::close(output_fd);
     throw;

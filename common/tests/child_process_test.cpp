@@ -2,6 +2,7 @@
 // status comes back whole, and each failure names its call and errno.
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,6 +24,21 @@ TEST_CASE("a child started with its output in a file is waited for with its exit
   struct stat info {};
   REQUIRE(::stat(output.c_str(), &info) == 0);
   CHECK((info.st_mode & 0777) == 0600);
+}
+
+TEST_CASE("a child started with a pipe as its input reads what was written to the pipe") {
+  mbe::testing::ScratchDir dir;
+  const auto output = dir.file("output.txt");
+  int input[2];
+  REQUIRE(::pipe2(input, O_CLOEXEC) == 0);
+  REQUIRE(::write(input[1], "typed\n", 6) == 6);
+  ::close(input[1]);  // the child reads the line, then the end of its input
+  const pid_t child = mbe::spawn_with_output({"/bin/sh", "-c", "cat"}, output, input[0]);
+  ::close(input[0]);
+  const int status = mbe::wait_status(child, "sh");
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(mbe::read_all(output) == "typed\n");
 }
 
 TEST_CASE("a child killed by a signal is reported as signalled") {
