@@ -16,17 +16,13 @@
 
 #include "testing.hpp"
 #include "tiny_filesystem.hpp"
+#include "writeback_waits.hpp"
 
+using ch10::testing::number_of;
 using mbe::testing::run_program;
 using mbe::testing::ScratchDir;
 
 namespace {
-
-// The number after "key=" in @p output, or -1.
-long long value_of(const std::string& output, const std::string& key) {
-  const auto at = output.find(key + "=");
-  return at == std::string::npos ? -1 : std::stoll(output.substr(at + key.size() + 1));
-}
 
 bool write_sysfs(const std::string& path, const std::string& value) {
   std::ofstream file(path);
@@ -87,7 +83,7 @@ TEST_CASE(
   // Below every threshold: all 32 MiB stay dirty, nothing is written early.
   const auto free_run = store_all("below");
   INFO("below the limits: ", free_run);
-  CHECK(value_of(free_run, "most_dirty_pages") == pages);
+  CHECK(number_of(free_run, "most_dirty_pages") == pages);
 
   // An 8 MiB limit for this device alone.
   const RestoreLimits restore(bdi);
@@ -97,13 +93,13 @@ TEST_CASE(
   const auto limited = store_all("above");
   INFO("above an 8 MiB limit: ", limited);
   // Never more than the limit's worth dirty at once (2048 pages; measured 1280) ...
-  CHECK(value_of(limited, "most_dirty_pages") <= 2048 + 256);
+  CHECK(number_of(limited, "most_dirty_pages") <= 2048 + 256);
   // ... because most of it was written while the program was still storing —
   // data a second old, 30 times younger than the expiry interval ...
-  CHECK(value_of(limited, "device_bytes") >= pages * 4096 / 2);
+  CHECK(number_of(limited, "device_bytes") >= pages * 4096 / 2);
   // ... and the writer, which makes no system call while storing, slept: the
   // throttle in balance_dirty_pages, reached from the page fault of its stores.
-  CHECK(value_of(limited, "voluntary_switches") >= 1);
+  CHECK(number_of(limited, "voluntary_switches") >= 1);
 }
 
 // The flusher: since Linux 2.6.32 per-device flusher threads replaced pdflush,
