@@ -19,31 +19,12 @@
 
 namespace ch07 {
 
-std::vector<std::string> qemu_arguments(const Guest& guest, const Trial& trial, const Disk& disk,
-                                        const std::string& command_line) {
-  std::vector<std::string> argv = {find_tool("qemu-system-x86_64")};
-  for (const char* option :
-       {"-accel", "tcg", "-m", "256", "-smp", "1", "-nodefaults", "-no-user-config", "-display",
-        "none", "-serial", "stdio", "-monitor", "none", "-no-reboot"})
-    argv.emplace_back(option);
-  argv.insert(argv.end(), {"-kernel", guest.kernel, "-initrd", trial.work / "initrd.cpio",
-                           "-append", command_line});
-  argv.insert(argv.end(), disk.drive_arguments.begin(), disk.drive_arguments.end());
-  return argv;
-}
-
 RunningGuest::RunningGuest(const Guest& guest, const Trial& trial, const Disk& disk,
                            std::string_view program)
     : trial_(trial),
       console_log_(trial.work /
                    (program == "writer" ? "console.log" : std::string(program) + "-console.log")) {
-  const std::string words = !disk.words.empty()
-                                ? disk.words
-                                : "mbe.program=" + std::string(program) +
-                                      " mbe.fs=" + std::string(filesystem_name(trial.filesystem)) +
-                                      " mbe.mode=" + std::string(mode_name(trial.mode)) +
-                                      " mbe.records=" + std::to_string(trial.records) +
-                                      " mbe.writeback=" + (trial.guest_writeback ? "on" : "off");
+  const std::string words = guest_words(trial, disk, program);
   std::vector<std::string> argv;
   std::optional<std::filesystem::path> saved;
   if (disk.restorable) {
@@ -75,8 +56,10 @@ RunningGuest::RunningGuest(const Guest& guest, const Trial& trial, const Disk& d
   ::close(typed[0]);
   console_ = console[0];
   input_ = typed[1];
-  if (saved) parameters_ = words + "\n";  // typed at the restored guest's first WAITING
-  restored_ = saved.has_value();
+  if (saved) {
+    saved_ = *saved;
+    parameters_ = "mbe.begin " + words + " mbe.end\n";  // typed at each WAITING (guest/init)
+  }
   log_.open(console_log_, std::ios::binary);
 }
 
@@ -104,9 +87,7 @@ void RunningGuest::wait_for_ack(std::uint64_t ack) {
       throw mbe::Error("no ACK " + std::to_string(ack) +
                            " and no DONE within 300 s (console: " + console_log + ")",
                        std::make_error_code(std::errc::timed_out));
-    if (!read_console(100))
-      throw mbe::Error("qemu exited before the plug was pulled (console: " + console_log + ")",
-                       std::make_error_code(std::errc::no_such_process));
+    if (!read_console(100)) qemu_exited("before the plug was pulled");
     if (!lab_error_.empty())
       throw mbe::Error(lab_error_, std::make_error_code(std::errc::io_error));
   }
@@ -122,6 +103,7 @@ void RunningGuest::wait_for_poweroff(std::chrono::seconds timeout) {
                            " s (console: " + console_log_.string() + ")",
                        std::make_error_code(std::errc::timed_out));
   }
+  if (restored() && !taken_) qemu_exited("before the restored guest took its words");
   mbe::wait_status(qemu_, "qemu");
   qemu_ = -1;
   log_.flush();
@@ -156,16 +138,14 @@ void RunningGuest::take_lines() {
     std::string line = pending_.substr(0, end);
     pending_.erase(0, end + 1);
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line == "WAITING" && !parameters_.empty()) {
-      if (::send(input_, parameters_.data(), parameters_.size(), MSG_NOSIGNAL) !=
-          static_cast<ssize_t>(parameters_.size()))  // a line is far below a socket's buffer
-        mbe::throw_errno("send to qemu's serial input");
-      parameters_.clear();
+    if (line == "WAITING" && !taken_) {
+      type_parameters();
     } else if (line == "READY")
       report_.ready = true;
-    else if (line.starts_with("GUEST ") && line.find("kernel=") != std::string::npos)
+    else if (line.starts_with("GUEST ") && line.find("kernel=") != std::string::npos) {
       report_.kernel = line.substr(line.find("kernel=") + 7);
-    else if (line.starts_with("LAB ERROR"))
+      taken_ = true;  // /init has its words
+    } else if (line.starts_with("LAB ERROR"))
       lab_error_ = line;
     // A garbled number is no ACK.
     else if (const auto n = line.starts_with("ACK ")
@@ -175,6 +155,32 @@ void RunningGuest::take_lines() {
     else if (line == "DONE")
       report_.done = true;
   }
+}
+
+void RunningGuest::qemu_exited(std::string_view when) {
+  std::string why =
+      "qemu exited " + std::string(when) + " (console: " + console_log_.string() + ")";
+  if (restored() && !taken_) {
+    // A saved guest this qemu cannot load (damaged, or saved by another
+    // build of qemu) goes, and the next trial saves the guest anew.
+    std::error_code ignored;
+    std::filesystem::remove(saved_, ignored);
+    why += "; it could not restore " + saved_.string() + ", now removed";
+  }
+  throw mbe::Error(why, std::make_error_code(std::errc::no_such_process));
+}
+
+// A restored guest's words, typed at each of its WAITING lines until it has
+// taken them. Ten seconds of asking means they never arrive whole.
+void RunningGuest::type_parameters() {
+  if (parameters_.empty()) return;  // a booted guest has them on its command line
+  if (++typed_ > 50)
+    throw mbe::Error(
+        "the restored guest did not take its words (console: " + console_log_.string() + ")",
+        std::make_error_code(std::errc::protocol_error));
+  if (::send(input_, parameters_.data(), parameters_.size(), MSG_NOSIGNAL) !=
+      static_cast<ssize_t>(parameters_.size()))  // a line is far below a socket's buffer
+    mbe::throw_errno("send to qemu's serial input");
 }
 
 }  // namespace ch07

@@ -12,29 +12,11 @@
 #include <string_view>
 #include <vector>
 
+#include "guest_command.hpp"
 #include "guest_lab.hpp"
 #include "lab_tools.hpp"
 
 namespace ch07 {
-
-/// The guest kernel's command line before the lab's own words: the serial
-/// console, quiet, reboot (qemu: exit) at once on a panic, and
-/// no_timer_check — under software emulation on a busy host the kernel's
-/// IO-APIC timer check can miss its ticks and panic at boot ("IO-APIC +
-/// timer doesn't work!", seen here with three guests on two cores).
-/// The rest only saves boot time, which every trial pays twice or more:
-/// no self-test of each crypto algorithm at registration, no probe of a PS/2
-/// keyboard controller the lab never uses, no kprobe tracing set-up. With
-/// them, from qemu's start to the writer's DONE after one record took
-/// 2.4-2.9 s (median 2.6) instead of 2.7-4.1 s (median 3.0) here (Debian's
-/// 6.1 kernel under qemu TCG, six runs each, taken in turns).
-inline constexpr std::string_view guest_kernel_arguments =
-    "console=ttyS0 quiet panic=-1 no_timer_check cryptomgr.notests "
-    "initcall_blacklist=i8042_init,init_kprobe_trace";
-
-/// qemu's options that boot @p guest on @p disk with @p command_line.
-std::vector<std::string> qemu_arguments(const Guest& guest, const Trial& trial, const Disk& disk,
-                                        const std::string& command_line);
 
 /// qemu running the guest on a trial's disk, and what its console said.
 /// The destructor kills and reaps a qemu still running.
@@ -67,7 +49,7 @@ class RunningGuest {
   const std::filesystem::path& console_log() const noexcept { return console_log_; }
 
   /// Whether the guest was restored rather than booted.
-  bool restored() const noexcept { return restored_; }
+  bool restored() const noexcept { return !saved_.empty(); }
 
   /// qemu's process: kill(qemu(), SIGKILL) pulls the plug.
   pid_t qemu() const noexcept { return qemu_; }
@@ -79,14 +61,18 @@ class RunningGuest {
  private:
   bool read_console(int timeout_ms);  // false once qemu's end of the pipe is closed
   void take_lines();
+  void type_parameters();
+  [[noreturn]] void qemu_exited(std::string_view when);
 
   Trial trial_;
   std::filesystem::path console_log_;
   pid_t qemu_ = -1;
   int console_ = -1;
-  int input_ = -1;  // qemu's standard input: the serial line into the guest
-  bool restored_ = false;
-  std::string parameters_;  // for a restored guest, until it asks for them
+  int input_ = -1;               // qemu's standard input: the serial line into the guest
+  std::filesystem::path saved_;  // the saved guest restored, or empty: a boot
+  std::string parameters_;       // the line a restored guest waits for
+  bool taken_ = false;           // the guest has printed its GUEST line
+  int typed_ = 0;
   std::ofstream log_;
   std::string pending_;
   std::string lab_error_;

@@ -94,6 +94,7 @@ struct TrialResult {
   bool filesystem_clean = false;   ///< the filesystem's checker found nothing after recovery
   ReplaySummary replay;            ///< volatile_cache only: what the replay kept
   std::string kernel;              ///< the guest's kernel release
+  std::string recovery_start;      ///< xfs, btrfs: "restored" or "booted"; ext4: "host"
 };
 
 /// make_disk, boot, pull the plug at the trial's moment, recover: what

@@ -2,19 +2,24 @@
 // boot that waits, then qemu's monitor saves it with `migrate "exec:cat > F"`.
 #include "guest_snapshot.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
+#include <string_view>
 #include <thread>
+#include <utility>
 
-#include "guest_console.hpp"
+#include "guest_command.hpp"
 #include "lab_files.hpp"
 #include "msync/child_process.hpp"
 #include "msync/errors.hpp"
+#include "qemu_disks.hpp"
 #include "qemu_monitor.hpp"
 
 namespace ch07 {
@@ -23,68 +28,27 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  for (auto at = text.find(from); !from.empty() && at != std::string::npos;
-       at = text.find(from, at + to.size()))
-    text.replace(at, from.size(), to);
-  return text;
+// fsync of @p path (a file or a directory). @throws mbe::Error.
+void sync_path(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) mbe::throw_errno("open " + path.string());
+  const int synced = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  if (synced != 0)
+    mbe::throw_error("fsync " + path.string(), std::error_code(error, std::generic_category()));
 }
 
-// @p argument of qemu's -drive or -blockdev with each disk file in it
-// ("file=", "file.filename=", "log.filename=") replaced by @p change(file).
-template <class Change>
-std::string with_disk_files(const std::string& argument, Change change) {
-  std::string result;
-  for (std::size_t start = 0; start <= argument.size();) {
-    auto comma = argument.find(',', start);
-    if (comma == std::string::npos) comma = argument.size();
-    std::string item = argument.substr(start, comma - start);
-    for (const std::string_view key : {"file=", "file.filename=", "log.filename="})
-      if (item.starts_with(key)) {
-        item = std::string(key) + change(std::filesystem::path(item.substr(key.size())));
-        break;
-      }
-    result += (start != 0 ? "," : "") + item;
-    start = comma + 1;
-  }
-  return result;
-}
-
-bool holds_disks(const std::vector<std::string>& argv, std::size_t index) {
-  return index > 0 && (argv[index - 1] == "-drive" || argv[index - 1] == "-blockdev");
-}
-
-std::uintmax_t size_of(const std::filesystem::path& file) {
-  std::error_code error;
-  const auto size = std::filesystem::file_size(file, error);
-  if (error) mbe::throw_error("stat " + file.string(), error);
-  return size;
-}
-
-// What a restore must match, hashed (FNV-1a, 64 bits): qemu's options, with
-// each disk file as its size and the trial's directory left out, and each
-// file qemu loads by its time stamp.
-std::string key_of(const Trial& trial, const std::vector<std::string>& argv, const Guest& guest) {
-  std::string text;
-  for (std::size_t index = 0; index < argv.size(); ++index) {
-    auto argument = argv[index];
-    if (holds_disks(argv, index))
-      argument = with_disk_files(argument, [](const std::filesystem::path& file) {
-        return "DISK:" + std::to_string(size_of(file));
-      });
-    text += '\n' + replaced(argument, trial.work.string(), "WORK");
-  }
-  for (const auto& file : {std::filesystem::path(argv[0]), guest.kernel, guest.initramfs,
-                           guest.modules, guest.filesystem_modules}) {
-    std::error_code error;  // no filesystem_modules for ext4: nothing to stamp
-    const auto stamp = std::filesystem::last_write_time(file, error).time_since_epoch().count();
-    text += '\n' + file.string() + ' ' + std::to_string(error ? 0 : stamp);
-  }
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (const char byte : text) hash = (hash ^ static_cast<unsigned char>(byte)) * 1099511628211ULL;
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
-  return hex;
+// Where qemu's monitor socket goes: in the trial's directory, or, when that
+// path is too long for a socket's name (108 bytes), in a new directory in
+// /tmp, which @p created names for the caller to remove.
+std::filesystem::path monitor_socket(const Trial& trial, std::filesystem::path& created) {
+  auto in_work = trial.work / "saving-monitor.sock";
+  if (in_work.string().size() < sizeof(sockaddr_un{}.sun_path)) return in_work;
+  std::string pattern = "/tmp/mbe-monitor.XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) mbe::throw_errno("mkdtemp " + pattern);
+  created = pattern;
+  return created / "monitor.sock";
 }
 
 // The saving qemu, killed and reaped should the save fail.
@@ -106,19 +70,9 @@ struct ChildQemu {
 void save_guest(const Trial& trial, std::vector<std::string> argv,
                 const std::filesystem::path& saved) {
   std::vector<std::filesystem::path> blanks;
-  for (std::size_t index = 0; index < argv.size(); ++index)
-    if (holds_disks(argv, index))
-      argv[index] = with_disk_files(argv[index], [&](const std::filesystem::path& file) {
-        const auto& blank =
-            blanks.emplace_back(trial.work / ("saving-disk-" + std::to_string(blanks.size())));
-        if (std::ofstream create{blank, std::ios::binary}; !create)
-          trial_failed("could not create " + blank.string());
-        std::error_code error;
-        std::filesystem::resize_file(blank, size_of(file), error);  // sparse: holes only
-        if (error) mbe::throw_error("truncate " + blank.string(), error);
-        return blank.string();
-      });
-  const auto socket_path = trial.work / "saving-monitor.sock";
+  argv = with_blank_disks(std::move(argv), trial.work, blanks);
+  std::filesystem::path socket_directory;
+  const auto socket_path = monitor_socket(trial, socket_directory);
   argv.insert(argv.end(), {"-monitor", "unix:" + socket_path.string() + ",server=on,wait=off"});
   const auto console = trial.work / "saving-console.log";
   ChildQemu qemu(mbe::spawn_with_output(argv, console));
@@ -150,11 +104,16 @@ void save_guest(const Trial& trial, std::vector<std::string> argv,
     qemu.pid = -1;
   } catch (...) {
     std::filesystem::remove(partial, error);
+    if (!socket_directory.empty()) std::filesystem::remove_all(socket_directory, error);
     throw;
   }
+  if (!socket_directory.empty()) std::filesystem::remove_all(socket_directory, error);
   for (const auto& blank : blanks) std::filesystem::remove(blank, error);
-  std::filesystem::rename(partial, saved, error);  // whole or not at all, for a trial beside it
+  // Whole or not at all, for a trial beside this one, and after a crash too.
+  sync_path(partial);
+  std::filesystem::rename(partial, saved, error);
   if (error) mbe::throw_error("rename " + partial.string(), error);
+  sync_path(saved.parent_path());
 }
 
 }  // namespace
@@ -173,14 +132,25 @@ std::optional<std::filesystem::path> saved_guest(const Guest& guest, const Trial
   const char* boot =
       std::getenv("MBE_LAB_BOOT");  // NOLINT(concurrency-mt-unsafe): no thread sets it
   if (boot != nullptr && std::string_view(boot) == "fresh") return std::nullopt;
-  const auto directory = guest.kernel.parent_path() / "saved";
-  if (directory.string().find_first_of("'\"\\") != std::string::npos) return std::nullopt;
-  if (std::error_code error; !std::filesystem::create_directories(directory, error) && error)
-    mbe::throw_error("mkdir " + directory.string(), error);
+  const auto all_saved = guest.kernel.parent_path() / "saved";
+  if (all_saved.string().find_first_of("'\"\\") != std::string::npos) return std::nullopt;
+  // One directory per build of the guest: a rebuilt guest's first save
+  // removes those of the builds before, 1-2 GB each.
+  const auto build = guest_build_key(guest, boot_arguments[0]);
+  const auto directory = all_saved / build;
+  std::error_code error;
+  if (!std::filesystem::exists(directory, error)) {
+    std::vector<std::filesystem::path> older;  // not this build's: a trial beside may make it
+    for (std::filesystem::directory_iterator entry(all_saved, error), end; !error && entry != end;
+         entry.increment(error))
+      if (entry->path().filename() != build) older.push_back(entry->path());
+    for (const auto& path : older) std::filesystem::remove_all(path, error);
+    if (!std::filesystem::create_directories(directory, error) && error)
+      mbe::throw_error("mkdir " + directory.string(), error);
+  }
   const auto saved = directory / (std::string(filesystem_name(trial.filesystem)) + "-" +
-                                  key_of(trial, boot_arguments, guest) + ".state");
-  if (std::error_code error; !std::filesystem::exists(saved, error))
-    save_guest(trial, boot_arguments, saved);
+                                  saved_guest_key(guest, trial, boot_arguments) + ".state");
+  if (!std::filesystem::exists(saved, error)) save_guest(trial, boot_arguments, saved);
   return saved;
 }
 

@@ -46,6 +46,7 @@ TrialResult recover(const Guest& guest, const Trial& trial, const Disk& disk,
   const auto tool_output = work / "tool-output.txt";
   TrialResult result;
   result.kernel = console.kernel;
+  result.recovery_start = "host";
   // [recover]
   auto recovered = disk.image;
   if (trial.model == PowerModel::volatile_cache) {
@@ -75,6 +76,7 @@ TrialResult recover(const Guest& guest, const Trial& trial, const Disk& disk,
     next_boot.restorable = true;
     RunningGuest booted(guest, trial, next_boot, "recover");
     booted.wait_for_poweroff(trial.boot_timeout + std::chrono::seconds(60));
+    result.recovery_start = booted.restored() ? "restored" : "booted";
     file = records_from_console(booted.console_log());
   }
   // The filesystem's own checker, read-only: it must find nothing.

@@ -17,7 +17,8 @@
 // mounts it) and checked by the filesystem's own checker. Then key=value
 // lines: how many acknowledged records survived (mode= model= acknowledged=
 // survived= lost= ...; see ch07::summary_line), guest_kernel= (the guest's
-// kernel), guest_start=restored|booted and trial_seconds= (the whole trial). The steps are below, in
+// kernel), guest_start= and recovery_start= (restored, booted; recovery on
+// the host: host) and trial_seconds= (the whole trial). The steps are below, in
 // order; the disk, the console and the recovery are the lab's library
 // (guest_lab.hpp, guest_console.hpp, lab_recovery.hpp).
 //
@@ -132,7 +133,8 @@ int main(int argc, char** argv) {
     // [pull]
     std::printf("%s\n", ch07::summary_line(trial, result).c_str());
     std::printf("guest_kernel=%s\n", result.kernel.empty() ? "unknown" : result.kernel.c_str());
-    std::printf("guest_start=%s\n", running.restored() ? "restored" : "booted");
+    std::printf("guest_start=%s recovery_start=%s\n", running.restored() ? "restored" : "booted",
+                result.recovery_start.c_str());
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
     std::printf("trial_seconds=%.1f\n", took.count());  // disk, boot, pull and recovery
   } catch (const ch07::LabUnavailable& unavailable) {

@@ -6,6 +6,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 
@@ -66,6 +67,7 @@ std::string QemuMonitor::answer(std::string_view prompt) {
     if (::poll(&watch, 1, 100) <= 0) continue;
     char chunk[4096];
     const ssize_t got = ::read(fd_, chunk, sizeof chunk);
+    if (got < 0 && errno == EINTR) continue;
     if (got <= 0 && prompt.empty()) break;  // qemu has closed the monitor: it exits
     if (got <= 0) trial_failed("qemu's monitor closed: " + text);
     text.append(chunk, static_cast<std::size_t>(got));

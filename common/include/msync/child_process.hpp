@@ -16,13 +16,14 @@ namespace mbe {
 /// @brief Starts @p argv (`argv[0]` a path, not searched in `PATH`) with
 /// standard output and error into @p output_fd and standard input from
 /// @p input_fd (a pipe's read end, say), or from `/dev/null` when it is -1,
-/// and returns its pid. Neither fd may be 0, 1 or 2 of another meaning.
+/// and returns its pid. The child's fds are set in that order, so
+/// @p output_fd may be 0, but @p input_fd may not be 1 or 2.
 /// @throws mbe::Error `posix_spawn PROGRAM: ENOENT (No such file or directory)`
 /// when it cannot be started.
 pid_t spawn_with_output(const std::vector<std::string>& argv, int output_fd, int input_fd = -1);
 
 /// @brief The same with the output into the file @p output, created (0600) or
-/// truncated.
+/// truncated, and standard input from @p input_fd or `/dev/null`.
 /// @throws mbe::Error when it cannot be started or @p output cannot be opened.
 pid_t spawn_with_output(const std::vector<std::string>& argv, const std::filesystem::path& output,
                         int input_fd = -1);
