@@ -41,15 +41,28 @@ void sync_path(const std::filesystem::path& path) {
 
 // Where qemu's monitor socket goes: in the trial's directory, or, when that
 // path is too long for a socket's name (108 bytes), in a new directory in
-// /tmp, which @p created names for the caller to remove.
-std::filesystem::path monitor_socket(const Trial& trial, std::filesystem::path& created) {
-  auto in_work = trial.work / "saving-monitor.sock";
-  if (in_work.string().size() < sizeof(sockaddr_un{}.sun_path)) return in_work;
-  std::string pattern = "/tmp/mbe-monitor.XXXXXX";
-  if (::mkdtemp(pattern.data()) == nullptr) mbe::throw_errno("mkdtemp " + pattern);
-  created = pattern;
-  return created / "monitor.sock";
-}
+// /tmp. Both go when this does.
+class MonitorSocket {
+ public:
+  explicit MonitorSocket(const Trial& trial) : path_(trial.work / "saving-monitor.sock") {
+    if (path_.string().size() < sizeof(sockaddr_un{}.sun_path)) return;
+    std::string pattern = "/tmp/mbe-monitor.XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) mbe::throw_errno("mkdtemp " + pattern);
+    directory_ = pattern;
+    path_ = directory_ / "monitor.sock";
+  }
+  ~MonitorSocket() {
+    ::unlink(path_.c_str());
+    if (!directory_.empty()) ::rmdir(directory_.c_str());
+  }
+  MonitorSocket(const MonitorSocket&) = delete;
+  MonitorSocket& operator=(const MonitorSocket&) = delete;
+  const std::filesystem::path& path() const noexcept { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  std::filesystem::path directory_;
+};
 
 // The saving qemu, killed and reaped should the save fail.
 struct ChildQemu {
@@ -71,9 +84,8 @@ void save_guest(const Trial& trial, std::vector<std::string> argv,
                 const std::filesystem::path& saved) {
   std::vector<std::filesystem::path> blanks;
   argv = with_blank_disks(std::move(argv), trial.work, blanks);
-  std::filesystem::path socket_directory;
-  const auto socket_path = monitor_socket(trial, socket_directory);
-  argv.insert(argv.end(), {"-monitor", "unix:" + socket_path.string() + ",server=on,wait=off"});
+  const MonitorSocket socket(trial);
+  argv.insert(argv.end(), {"-monitor", "unix:" + socket.path().string() + ",server=on,wait=off"});
   const auto console = trial.work / "saving-console.log";
   ChildQemu qemu(mbe::spawn_with_output(argv, console));
   const auto deadline = Clock::now() + trial.boot_timeout;
@@ -94,7 +106,7 @@ void save_guest(const Trial& trial, std::vector<std::string> argv,
   partial += ".partial." + std::to_string(::getpid());
   std::error_code error;
   try {
-    QemuMonitor monitor(socket_path);
+    QemuMonitor monitor(socket.path());
     monitor.command("migrate \"exec:cat > '" + partial.string() + "'\"");
     const std::string status = monitor.command("info migrate");
     if (status.find("Migration status: completed") == std::string::npos)
@@ -104,10 +116,8 @@ void save_guest(const Trial& trial, std::vector<std::string> argv,
     qemu.pid = -1;
   } catch (...) {
     std::filesystem::remove(partial, error);
-    if (!socket_directory.empty()) std::filesystem::remove_all(socket_directory, error);
     throw;
   }
-  if (!socket_directory.empty()) std::filesystem::remove_all(socket_directory, error);
   for (const auto& blank : blanks) std::filesystem::remove(blank, error);
   // Whole or not at all, for a trial beside this one, and after a crash too.
   sync_path(partial);
