@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "guest_snapshot.hpp"
 #include "msync/child_process.hpp"

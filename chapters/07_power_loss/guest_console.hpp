@@ -27,8 +27,10 @@ class RunningGuest {
   /// saved guest (guest_snapshot.hpp) and types them on its serial line.
   /// @p program is what the guest's /init runs: "writer", or "recover"
   /// (mount, print the records file, unmount, power off). The console goes to
-  /// trial.work/console.log (the writer) or PROGRAM-console.log.
-  /// @throws mbe::Error when qemu cannot be started.
+  /// trial.work/console.log (the writer) or PROGRAM-console.log. The first
+  /// trial of a filesystem and disk layout saves the guest first (seconds).
+  /// @throws mbe::Error when qemu cannot be started or the save fails;
+  /// LabUnavailable when the guest to save does not boot in time.
   RunningGuest(const Guest& guest, const Trial& trial, const Disk& disk,
                std::string_view program = "writer");
   ~RunningGuest();
