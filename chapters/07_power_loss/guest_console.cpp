@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -59,6 +60,11 @@ RunningGuest::RunningGuest(const Guest& guest, const Trial& trial, const Disk& d
   input_ = typed[1];
   if (saved) {
     saved_ = *saved;
+    struct stat identity {};
+    if (::stat(saved_.c_str(), &identity) == 0) {
+      saved_device_ = identity.st_dev;
+      saved_inode_ = identity.st_ino;
+    }
     parameters_ = "mbe.begin " + words + " mbe.end\n";  // typed at each WAITING (guest/init)
   }
   log_.open(console_log_, std::ios::binary);
@@ -139,13 +145,16 @@ void RunningGuest::take_lines() {
     std::string line = pending_.substr(0, end);
     pending_.erase(0, end + 1);
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line == "WAITING" && !taken_) {
-      type_parameters();
-    } else if (line == "READY")
+    if (line == "WAITING") {
+      resumed_ = true;
+      if (!taken_) type_parameters();
+    } else if (line == "TAKEN")
+      taken_ = true;
+    else if (line == "READY")
       report_.ready = true;
     else if (line.starts_with("GUEST ") && line.find("kernel=") != std::string::npos) {
       report_.kernel = line.substr(line.find("kernel=") + 7);
-      taken_ = true;  // /init has its words
+      taken_ = true;  // a booted guest has its words on its command line
     } else if (line.starts_with("LAB ERROR"))
       lab_error_ = line;
     // A garbled number is no ACK.
@@ -161,12 +170,17 @@ void RunningGuest::take_lines() {
 void RunningGuest::qemu_exited(std::string_view when) {
   std::string why =
       "qemu exited " + std::string(when) + " (console: " + console_log_.string() + ")";
-  if (restored() && !taken_) {
+  if (restored() && !resumed_) {
     // A saved guest this qemu cannot load (damaged, or saved by another
-    // build of qemu) goes, and the next trial saves the guest anew.
-    std::error_code ignored;
-    std::filesystem::remove(saved_, ignored);
-    why += "; it could not restore " + saved_.string() + ", now removed";
+    // build of qemu) goes, and the next trial saves the guest anew. Only the
+    // file this qemu read: another test may have saved a good one since.
+    struct stat identity {};
+    if (::stat(saved_.c_str(), &identity) == 0 && identity.st_dev == saved_device_ &&
+        identity.st_ino == saved_inode_) {
+      std::error_code ignored;
+      std::filesystem::remove(saved_, ignored);
+      why += "; it could not restore " + saved_.string() + ", now removed";
+    }
   }
   throw mbe::Error(why, std::make_error_code(std::errc::no_such_process));
 }

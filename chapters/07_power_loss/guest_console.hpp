@@ -73,7 +73,10 @@ class RunningGuest {
   int input_ = -1;               // qemu's standard input: the serial line into the guest
   std::filesystem::path saved_;  // the saved guest restored, or empty: a boot
   std::string parameters_;       // the line a restored guest waits for
-  bool taken_ = false;           // the guest has printed its GUEST line
+  dev_t saved_device_ = 0;       // which file saved_ was at the restore: only that
+  ino_t saved_inode_ = 0;        // one goes when it cannot be loaded
+  bool resumed_ = false;         // the restored guest has printed (its state loaded)
+  bool taken_ = false;           // the guest has printed TAKEN (or, booted, GUEST)
   int typed_ = 0;
   std::ofstream log_;
   std::string pending_;
