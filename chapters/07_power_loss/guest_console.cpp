@@ -4,10 +4,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -49,7 +47,7 @@ RunningGuest::RunningGuest(const Guest& guest, const Trial& trial, const Disk& d
     mbe::throw_errno("socketpair");
   }
   try {
-    qemu_ = mbe::spawn_with_output(argv, console[1], typed[0]);
+    qemu_.adopt(mbe::spawn_with_output(argv, console[1], typed[0]));
   } catch (...) {
     for (const int fd : {console[0], console[1], typed[0], typed[1]}) ::close(fd);
     throw;
@@ -71,11 +69,6 @@ RunningGuest::RunningGuest(const Guest& guest, const Trial& trial, const Disk& d
 }
 
 RunningGuest::~RunningGuest() {
-  if (qemu_ > 0) {
-    ::kill(qemu_, SIGKILL);
-    int status = 0;
-    ::waitpid(qemu_, &status, 0);
-  }
   if (console_ >= 0) ::close(console_);
   if (input_ >= 0) ::close(input_);
 }
@@ -111,15 +104,13 @@ void RunningGuest::wait_for_poweroff(std::chrono::seconds timeout) {
                        std::make_error_code(std::errc::timed_out));
   }
   if (restored() && !taken_) qemu_exited("before the restored guest took its words");
-  mbe::wait_status(qemu_, "qemu");
-  qemu_ = -1;
+  qemu_.wait("qemu");
   log_.flush();
   if (!lab_error_.empty()) throw mbe::Error(lab_error_, std::make_error_code(std::errc::io_error));
 }
 
 ConsoleReport RunningGuest::after_the_plug() {
-  mbe::wait_status(qemu_, "qemu");
-  qemu_ = -1;
+  qemu_.wait("qemu");
   while (read_console(0)) {  // lines printed before the kill are still in the pipe: they count too
   }
   return report_;

@@ -54,7 +54,7 @@ class RunningGuest {
   bool restored() const noexcept { return !saved_.empty(); }
 
   /// qemu's process: kill(qemu(), SIGKILL) pulls the plug.
-  pid_t qemu() const noexcept { return qemu_; }
+  pid_t qemu() const noexcept { return qemu_.pid(); }
 
   /// After the plug: reaps qemu and reads what it printed before it died
   /// (complete lines only: the kill can cut the last one).
@@ -68,7 +68,7 @@ class RunningGuest {
 
   Trial trial_;
   std::filesystem::path console_log_;
-  pid_t qemu_ = -1;
+  KilledAtExit qemu_;  // killed and reaped with the RunningGuest if still running
   int console_ = -1;
   int input_ = -1;               // qemu's standard input: the serial line into the guest
   std::filesystem::path saved_;  // the saved guest restored, or empty: a boot

@@ -3,7 +3,6 @@
 #include "guest_snapshot.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,6 +16,7 @@
 
 #include "guest_command.hpp"
 #include "lab_files.hpp"
+#include "lab_tools.hpp"
 #include "msync/child_process.hpp"
 #include "msync/errors.hpp"
 #include "qemu_disks.hpp"
@@ -64,20 +64,6 @@ class MonitorSocket {
   std::filesystem::path directory_;
 };
 
-// The saving qemu, killed and reaped should the save fail.
-struct ChildQemu {
-  explicit ChildQemu(pid_t started) : pid(started) {}
-  ~ChildQemu() {
-    if (pid <= 0) return;
-    ::kill(pid, SIGKILL);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-  }
-  ChildQemu(const ChildQemu&) = delete;
-  ChildQemu& operator=(const ChildQemu&) = delete;
-  pid_t pid;
-};
-
 // Boots the guest on blank disks of the sizes of the trial's, and saves it
 // once it waits: the trial's own disks stay untouched.
 void save_guest(const Trial& trial, std::vector<std::string> argv,
@@ -87,12 +73,13 @@ void save_guest(const Trial& trial, std::vector<std::string> argv,
   const MonitorSocket socket(trial);
   argv.insert(argv.end(), {"-monitor", "unix:" + socket.path().string() + ",server=on,wait=off"});
   const auto console = trial.work / "saving-console.log";
-  ChildQemu qemu(mbe::spawn_with_output(argv, console));
+  KilledAtExit qemu;  // should the save fail
+  qemu.adopt(mbe::spawn_with_output(argv, console));
   const auto deadline = Clock::now() + trial.boot_timeout;
   while (mbe::read_all(console).find("WAITING") == std::string::npos) {
     int status = 0;
-    if (::waitpid(qemu.pid, &status, WNOHANG) == qemu.pid) {
-      qemu.pid = -1;
+    if (::waitpid(qemu.pid(), &status, WNOHANG) == qemu.pid()) {
+      qemu.reaped();
       trial_failed("qemu exited before the guest could be saved (console: " + console.string() +
                    ")");
     }
@@ -112,8 +99,7 @@ void save_guest(const Trial& trial, std::vector<std::string> argv,
     if (status.find("Migration status: completed") == std::string::npos)
       trial_failed("qemu could not save the guest: " + status);
     monitor.quit();
-    mbe::wait_status(qemu.pid, "qemu");
-    qemu.pid = -1;
+    qemu.wait("qemu");
   } catch (...) {
     std::filesystem::remove(partial, error);
     throw;

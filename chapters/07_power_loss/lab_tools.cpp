@@ -1,7 +1,9 @@
 // The lab's host tools (mkfs, e2fsck, debugfs, cp, qemu): found in PATH or
-// the sbin directories, run with their output in a file, waited for.
+// the sbin directories, run with their output in a file, waited for; a
+// started child killed should its owner give up on it.
 #include "lab_tools.hpp"
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,6 +34,19 @@ int run_tool(const std::vector<std::string>& argv, const std::filesystem::path& 
     throw mbe::Error(argv[0] + " died of signal " + std::to_string(WTERMSIG(status)),
                      std::make_error_code(std::errc::interrupted));
   return WEXITSTATUS(status);
+}
+
+KilledAtExit::~KilledAtExit() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+}
+
+int KilledAtExit::wait(std::string_view name) {
+  const int status = mbe::wait_status(pid_, name);
+  pid_ = -1;
+  return status;
 }
 
 }  // namespace ch07

@@ -3,6 +3,8 @@
 // mbe::Error.
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -16,5 +18,29 @@ std::filesystem::path find_tool(std::string_view tool);
 /// Runs @p argv (argv[0] a full path) with stdout and stderr to @p output and
 /// returns its exit status. @throws mbe::Error when it cannot run or dies of a signal.
 int run_tool(const std::vector<std::string>& argv, const std::filesystem::path& output);
+
+/// A started qemu (or other child) that is killed (SIGKILL) and reaped when
+/// it goes out of scope still running: a trial or a save that fails half-way
+/// leaves no guest behind.
+class KilledAtExit {
+ public:
+  KilledAtExit() = default;
+  ~KilledAtExit();
+  KilledAtExit(const KilledAtExit&) = delete;
+  KilledAtExit& operator=(const KilledAtExit&) = delete;
+
+  /// Takes charge of the child @p pid.
+  void adopt(pid_t pid) noexcept { pid_ = pid; }
+  /// The child, or -1 once it has been reaped.
+  pid_t pid() const noexcept { return pid_; }
+  /// Waits for it (its exit status: mbe::wait_status, named @p name in an
+  /// error); it is reaped then, nothing is left to kill.
+  int wait(std::string_view name);
+  /// Says it was reaped by the caller's own waitpid.
+  void reaped() noexcept { pid_ = -1; }
+
+ private:
+  pid_t pid_ = -1;
+};
 
 }  // namespace ch07
