@@ -6,11 +6,12 @@
 #          and a test "ch05/fuzz_record_scan" that fuzzes for SECONDS seconds,
 #          starting from a corpus made by running bin/ch05_<SEEDS>, or from the
 #          files in SEED_DIR (relative to the chapter's sources); without the
-#          fuzzer runtime the test prints why and is skipped (exit 77).
+#          fuzzer runtime the test prints why and is skipped (exit 77);
+#          nothing at all with MBE_FUZZERS OFF (the asan and tsan presets).
 include_guard(GLOBAL)
 
 find_program(MBE_CLANGXX NAMES clang++ clang++-14 DOC "clang++ for the libFuzzer targets")
-if(MBE_CLANGXX AND NOT DEFINED CACHE{MBE_FUZZER_WORKS})
+if(MBE_FUZZERS AND MBE_CLANGXX AND NOT DEFINED CACHE{MBE_FUZZER_WORKS})
   set(probe_dir "${CMAKE_BINARY_DIR}/fuzzer-probe")
   file(WRITE "${probe_dir}/probe.cpp"
     "#include <cstddef>\n#include <cstdint>\n"
@@ -32,6 +33,9 @@ elseif(NOT MBE_FUZZER_WORKS)
 endif()
 
 function(mbe_fuzz_target chapter name)
+  if(NOT MBE_FUZZERS)
+    return()
+  endif()
   cmake_parse_arguments(PARSE_ARGV 2 arg "" "SEEDS;SEED_DIR;SECONDS" "SOURCES")
   if(NOT arg_SECONDS)
     set(arg_SECONDS 5)
