@@ -69,5 +69,5 @@ function(mbe_fuzz_target chapter name)
               "${output}" "${arg_SECONDS}" ${seed_program})
   endif()
   set_tests_properties("${chapter}/${name}" PROPERTIES
-    LABELS "${chapter};fuzz" SKIP_RETURN_CODE 77 TIMEOUT 600)
+    LABELS "${chapter};fuzz" SKIP_RETURN_CODE 77 TIMEOUT 600 COST 10)
 endfunction()

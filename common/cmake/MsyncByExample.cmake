@@ -16,6 +16,8 @@
 #          solution <mistake> fails a check" (label wrong)
 #   mbe_tour(ch01 tour.sh)
 #       -> a stop in the tour (target tour) and a test "ch01/tour"
+#   mbe_test_cost(ch06_tests 30 "ch06/<case>"...)
+#       -> CTest starts these doctest cases of ch06_tests before cheaper ones
 include_guard(GLOBAL)
 
 # Normalised (no "..", no trailing "/"): gcovr's filters are matched against it.
@@ -51,6 +53,23 @@ function(mbe_apply_global_flags)
     add_compile_options(--coverage -O0)
     add_link_options(--coverage)
   endif()
+endfunction()
+
+# CTest starts the costliest tests first (property COST). On a fresh build it
+# knows no times, and a long test started last runs alone at the end while a
+# core idles: the long ones say so. For doctest cases, which exist only once
+# CTest has listed them, the property is set by a file CTest reads then.
+function(mbe_test_cost target cost)
+  set(names "")
+  foreach(name IN LISTS ARGN)
+    string(APPEND names " \"${name}\"")
+  endforeach()
+  set(cost_file "${CMAKE_CURRENT_BINARY_DIR}/${target}_cost_${cost}.cmake")
+  file(WRITE "${cost_file}"
+    "if(DEFINED ${target}_TESTS)\n"
+    "  set_tests_properties(${names} PROPERTIES COST ${cost})\n"
+    "endif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${cost_file}")
 endfunction()
 
 # Test code (doctest files, exercise checks, their support) compiles with the
