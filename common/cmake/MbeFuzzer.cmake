@@ -28,7 +28,7 @@ if(MBE_FUZZERS AND MBE_CLANGXX AND NOT DEFINED CACHE{MBE_FUZZER_WORKS})
 endif()
 if(NOT MBE_FUZZERS)
   set(MBE_FUZZER_SKIP_REASON
-      "MBE_FUZZERS is OFF: this preset leaves the fuzzers (clang's ASan and UBSan builds in every preset) to dev and ci")
+      "MBE_FUZZERS is OFF (the asan and tsan presets): the other presets build the fuzzers, with ASan and UBSan, and run them")
 elseif(NOT MBE_CLANGXX)
   set(MBE_FUZZER_SKIP_REASON "clang++ is not installed (apt-get install clang libclang-rt-14-dev)")
 elseif(NOT MBE_FUZZER_WORKS)
@@ -70,5 +70,5 @@ function(mbe_fuzz_target chapter name)
               "${output}" "${arg_SECONDS}" ${seed_program})
   endif()
   set_tests_properties("${chapter}/${name}" PROPERTIES
-    LABELS "${chapter};fuzz" SKIP_RETURN_CODE 77 TIMEOUT 600 COST 10)
+    LABELS "${chapter};fuzz" SKIP_RETURN_CODE 77 TIMEOUT 600 COST 10)  # SECONDS and more: early
 endfunction()

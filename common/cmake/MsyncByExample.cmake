@@ -55,21 +55,31 @@ function(mbe_apply_global_flags)
   endif()
 endfunction()
 
-# CTest starts the costliest tests first (property COST). On a fresh build it
-# knows no times, and a long test started last runs alone at the end while a
-# core idles: the long ones say so. For doctest cases, which exist only once
-# CTest has listed them, the property is set by a file CTest reads then.
+# CTest starts the costliest tests first (property COST; here about their
+# seconds on this machine). On a fresh build it knows no times, and a long
+# test started last runs alone at the end while a core idles: the long ones
+# say so. For doctest cases, which
+# exist only once CTest has listed them, the property is set by a file CTest
+# reads then (one per target), which warns of a name it does not find.
 function(mbe_test_cost target cost)
-  set(names "")
+  set(cost_file "${CMAKE_CURRENT_BINARY_DIR}/${target}_cost.cmake")
+  get_property(begun GLOBAL PROPERTY "MBE_TEST_COST_${target}")
+  if(NOT begun)
+    file(WRITE "${cost_file}" "")
+    set_property(GLOBAL PROPERTY "MBE_TEST_COST_${target}" ON)
+    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${cost_file}")
+  endif()
   foreach(name IN LISTS ARGN)
-    string(APPEND names " \"${name}\"")
+    file(APPEND "${cost_file}"
+      "if(DEFINED ${target}_TESTS)\n"
+      "  list(FIND ${target}_TESTS [==[${name}]==] found)\n"
+      "  if(found EQUAL -1)\n"
+      "    message(WARNING [==[mbe_test_cost: ${target} has no test '${name}']==])\n"
+      "  else()\n"
+      "    set_tests_properties([==[${name}]==] PROPERTIES COST ${cost})\n"
+      "  endif()\n"
+      "endif()\n")
   endforeach()
-  set(cost_file "${CMAKE_CURRENT_BINARY_DIR}/${target}_cost_${cost}.cmake")
-  file(WRITE "${cost_file}"
-    "if(DEFINED ${target}_TESTS)\n"
-    "  set_tests_properties(${names} PROPERTIES COST ${cost})\n"
-    "endif()\n")
-  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${cost_file}")
 endfunction()
 
 # Test code (doctest files, exercise checks, their support) compiles with the
