@@ -38,13 +38,15 @@ class RunningGuest {
   RunningGuest& operator=(const RunningGuest&) = delete;
 
   /// Reads the console until a complete "ACK n" with n >= @p ack (or DONE).
-  /// @throws LabUnavailable when the guest printed no READY within the boot
-  /// timeout; mbe::Error for a "LAB ERROR" line, qemu's own exit, or no ACK
-  /// within 300 s more.
+  /// @throws LabUnavailable when a booted guest printed no READY within the
+  /// boot timeout; mbe::Error when a restored one printed none within 60 s
+  /// (its saved state is removed), for a "LAB ERROR" line, qemu's own exit,
+  /// or no ACK within 300 s more.
   void wait_for_ack(std::uint64_t ack);
 
   /// Reads the console until the guest powers itself off and reaps qemu.
-  /// @throws mbe::Error for a "LAB ERROR" line or no power-off within @p timeout.
+  /// @throws mbe::Error for a "LAB ERROR" line or no power-off within
+  /// @p timeout (a restored guest's saved state is then removed).
   void wait_for_poweroff(std::chrono::seconds timeout);
 
   /// The file the console is copied to.
@@ -65,17 +67,23 @@ class RunningGuest {
   void take_lines();
   void type_parameters();
   [[noreturn]] void qemu_exited(std::string_view when);
+  [[noreturn]] void restore_failed(std::string_view what);
+  bool remove_saved_guest() const;
+
+  // A restored guest mounts and starts its program in seconds; a boot may
+  // take trial.boot_timeout on a busy machine.
+  static constexpr std::chrono::seconds restored_ready_timeout{60};
 
   Trial trial_;
   std::filesystem::path console_log_;
-  KilledAtExit qemu_;  // killed and reaped with the RunningGuest if still running
+  KilledUnlessReaped qemu_;  // killed and reaped with the RunningGuest if still running
   int console_ = -1;
   int input_ = -1;               // qemu's standard input: the serial line into the guest
   std::filesystem::path saved_;  // the saved guest restored, or empty: a boot
   std::string parameters_;       // the line a restored guest waits for
   dev_t saved_device_ = 0;       // which file saved_ was at the restore: only that
   ino_t saved_inode_ = 0;        // one goes when it cannot be loaded
-  bool resumed_ = false;         // the restored guest has printed (its state loaded)
+  bool resumed_ = false;         // the restored guest has printed WAITING: its state loaded
   bool taken_ = false;           // the guest has printed TAKEN (or, booted, GUEST)
   int typed_ = 0;
   std::ofstream log_;

@@ -73,8 +73,7 @@ void save_guest(const Trial& trial, std::vector<std::string> argv,
   const MonitorSocket socket(trial);
   argv.insert(argv.end(), {"-monitor", "unix:" + socket.path().string() + ",server=on,wait=off"});
   const auto console = trial.work / "saving-console.log";
-  KilledAtExit qemu;  // should the save fail
-  qemu.adopt(mbe::spawn_with_output(argv, console));
+  KilledUnlessReaped qemu(mbe::spawn_with_output(argv, console));  // should the save fail
   const auto deadline = Clock::now() + trial.boot_timeout;
   while (mbe::read_all(console).find("WAITING") == std::string::npos) {
     int status = 0;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <utility>
 
 #include "msync/child_process.hpp"
 #include "msync/errors.hpp"
@@ -36,17 +37,16 @@ int run_tool(const std::vector<std::string>& argv, const std::filesystem::path& 
   return WEXITSTATUS(status);
 }
 
-KilledAtExit::~KilledAtExit() {
+KilledUnlessReaped::~KilledUnlessReaped() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGKILL);
   int status = 0;
   ::waitpid(pid_, &status, 0);
 }
 
-int KilledAtExit::wait(std::string_view name) {
-  const int status = mbe::wait_status(pid_, name);
-  pid_ = -1;
-  return status;
+int KilledUnlessReaped::wait(std::string_view name) {
+  // Forgotten first: should the wait fail, the pid may be no child of ours.
+  return mbe::wait_status(std::exchange(pid_, -1), name);
 }
 
 }  // namespace ch07

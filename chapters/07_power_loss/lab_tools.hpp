@@ -1,6 +1,6 @@
-// Chapter 07's host tools: where a tool is, and running one with its output
-// in a file (msync/child_process.hpp starts and waits for it). Errors throw
-// mbe::Error.
+// Chapter 07's host tools: where a tool is, running one with its output in a
+// file (msync/child_process.hpp starts and waits for it), and a started qemu
+// that is killed should its owner give up on it. Errors throw mbe::Error.
 #pragma once
 
 #include <sys/types.h>
@@ -20,21 +20,23 @@ std::filesystem::path find_tool(std::string_view tool);
 int run_tool(const std::vector<std::string>& argv, const std::filesystem::path& output);
 
 /// A started qemu (or other child) that is killed (SIGKILL) and reaped when
-/// it goes out of scope still running: a trial or a save that fails half-way
+/// it goes out of scope unreaped: a trial or a save that fails half-way
 /// leaves no guest behind.
-class KilledAtExit {
+class KilledUnlessReaped {
  public:
-  KilledAtExit() = default;
-  ~KilledAtExit();
-  KilledAtExit(const KilledAtExit&) = delete;
-  KilledAtExit& operator=(const KilledAtExit&) = delete;
+  KilledUnlessReaped() = default;
+  /// Takes charge of the child @p pid.
+  explicit KilledUnlessReaped(pid_t pid) noexcept : pid_(pid) {}
+  ~KilledUnlessReaped();
+  KilledUnlessReaped(const KilledUnlessReaped&) = delete;
+  KilledUnlessReaped& operator=(const KilledUnlessReaped&) = delete;
 
   /// Takes charge of the child @p pid.
   void adopt(pid_t pid) noexcept { pid_ = pid; }
   /// The child, or -1 once it has been reaped.
   pid_t pid() const noexcept { return pid_; }
   /// Waits for it (its exit status: mbe::wait_status, named @p name in an
-  /// error); it is reaped then, nothing is left to kill.
+  /// error); afterwards nothing is left to kill, even when the wait threw.
   int wait(std::string_view name);
   /// Says it was reaped by the caller's own waitpid.
   void reaped() noexcept { pid_ = -1; }

@@ -2,13 +2,16 @@
 // saved at the end of its set-up instead of booting it. Here the same trials
 // run both ways, on xfs, whose recovery is a second guest restored on the
 // disk after the plug: a restored guest must keep and lose what a booted one
-// does, on the disks it was given, not the ones it was saved with.
+// does, on the disks it was given, not the ones it was saved with. And a
+// saved guest qemu cannot load heals: the trial that finds it removes it.
 #include <doctest/doctest.h>
 
 #include <stdlib.h>
 
+#include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lab_pulls.hpp"
 #include "testing.hpp"
@@ -48,7 +51,63 @@ ch07::testing::Pulled pull(const std::string& mode, const std::string& model, bo
   return pulled;
 }
 
+// The saved guests under @p guest (saved/BUILD/*.state).
+std::vector<std::filesystem::path> saved_states(const std::filesystem::path& guest) {
+  std::vector<std::filesystem::path> states;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(guest / "saved", error))
+    if (entry.path().extension() == ".state") states.push_back(entry.path());
+  return states;
+}
+
+// One ext4 pull (its recovery runs on the host: one guest, restored) with the
+// guest in @p guest.
+mbe::testing::ProcessResult pull_with_guest(const std::filesystem::path& guest,
+                                            const mbe::testing::ScratchDir& work) {
+  return mbe::testing::run_program({MBE_PROGRAM_PULL_THE_PLUG, "--filesystem", "ext4-journal",
+                                    "--mode", "ms_sync", "--records", "16", "--pull-after-ack", "8",
+                                    "--guest", guest.string(), "--work", work.path().string()});
+}
+
 }  // namespace
+
+TEST_CASE("a saved guest qemu cannot load is removed and the next trial saves it anew") {
+  // A guest directory of its own (links to the built guest's files): the
+  // damaged file must not be one that other tests restore meanwhile.
+  const mbe::testing::ScratchDir guest;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(MBE_CH07_GUEST_DIR, error))
+    if (entry.path().filename() != "saved")
+      std::filesystem::create_symlink(entry.path(), guest.file(entry.path().filename()));
+  const mbe::testing::ScratchDir first_work;
+  const auto first = pull_with_guest(guest.path(), first_work);
+  if (first.exited_with(77)) MBE_SKIP(first.out);
+  INFO(first.out << first.err);
+  REQUIRE(first.exited_with(0));
+  CHECK(mbe::testing::summary_value(first.out, "guest_start") == "restored");
+  const auto states = saved_states(guest.path());
+  REQUIRE(states.size() == 1);
+  const auto whole = std::filesystem::file_size(states[0]);
+  std::filesystem::resize_file(states[0], whole / 2);  // half a machine: qemu cannot load it
+
+  const mbe::testing::ScratchDir damaged_work;
+  const auto damaged = pull_with_guest(guest.path(), damaged_work);
+  INFO(damaged.out << damaged.err);
+  CHECK(damaged.exited_with(1));  // the trial fails, and says why
+  CHECK(damaged.err.find("could not restore " + states[0].string() + ", now removed") !=
+        std::string::npos);
+  CHECK(saved_states(guest.path()).empty());
+
+  const mbe::testing::ScratchDir next_work;
+  const auto next = pull_with_guest(guest.path(), next_work);
+  INFO(next.out << next.err);
+  REQUIRE(next.exited_with(0));
+  CHECK(mbe::testing::summary_value(next.out, "guest_start") == "restored");
+  CHECK(mbe::testing::summary_value(next.out, "lost") == "0");
+  const auto saved_anew = saved_states(guest.path());
+  REQUIRE(saved_anew.size() == 1);
+  CHECK(std::filesystem::file_size(saved_anew[0]) > whole / 2);
+}
 
 TEST_CASE("a restored guest keeps and loses the records a booted one does - xfs") {
   for (const bool booted : {false, true}) {
