@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -32,12 +31,7 @@ RunningGuest::RunningGuest(const Guest& guest, const Trial& trial, const Disk& d
     saved = saved_guest(guest, trial, argv);
   }
   if (saved) {
-    // Which file qemu is about to read (before it starts: never one saved later).
-    struct stat identity {};
-    if (::stat(saved->c_str(), &identity) == 0) {
-      saved_device_ = identity.st_dev;
-      saved_inode_ = identity.st_ino;
-    }
+    saved_ = SavedGuestFile(*saved);  // noted before qemu starts: never one saved later
     argv.insert(argv.end(), {"-incoming", incoming_from(*saved)});
   } else {
     argv = qemu_arguments(guest, trial, disk, std::string(guest_kernel_arguments) + " " + words);
@@ -63,7 +57,6 @@ RunningGuest::RunningGuest(const Guest& guest, const Trial& trial, const Disk& d
   console_ = console[0];
   input_ = typed[1];
   if (saved) {
-    saved_ = *saved;
     parameters_ = "mbe.begin " + words + " mbe.end\n";  // typed at each WAITING (guest/init)
   }
   log_.open(console_log_, std::ios::binary);
@@ -170,8 +163,8 @@ void RunningGuest::qemu_exited(std::string_view when) {
       "qemu exited " + std::string(when) + " (console: " + console_log_.string() + ")";
   // A saved guest this qemu cannot load (damaged, or saved by another build
   // of qemu) goes, and the next trial saves the guest anew.
-  if (restored() && !resumed_ && remove_saved_guest())
-    why += "; it could not restore " + saved_.string() + ", now removed";
+  if (restored() && !resumed_ && saved_.remove_if_unchanged())
+    why += "; it could not restore " + saved_.path().string() + ", now removed";
   throw mbe::Error(why, std::make_error_code(std::errc::no_such_process));
 }
 
@@ -180,23 +173,13 @@ void RunningGuest::qemu_exited(std::string_view when) {
 // not a lab that is unavailable, and its saved state goes with it.
 void RunningGuest::restore_failed(std::string_view what) {
   std::string why = "the restored guest " + std::string(what);
-  if (remove_saved_guest()) why += "; " + saved_.string() + " removed, the next trial saves anew";
+  if (saved_.remove_if_unchanged())
+    why += "; " + saved_.path().string() + " removed, the next trial saves anew";
   const std::string console = mbe::read_all(console_log_);
   const auto tail = console.size() > 2000 ? console.size() - 2000 : 0;
   throw mbe::Error(
       why + " (console: " + console_log_.string() + ", its end:\n" + console.substr(tail) + ")",
       std::make_error_code(std::errc::timed_out));
-}
-
-// Removes the saved guest this qemu restored: only that very file, as another
-// test may have saved a good one since. Whether it did.
-bool RunningGuest::remove_saved_guest() const {
-  struct stat identity {};
-  if (::stat(saved_.c_str(), &identity) != 0 || identity.st_dev != saved_device_ ||
-      identity.st_ino != saved_inode_)
-    return false;
-  std::error_code error;
-  return std::filesystem::remove(saved_, error);
 }
 
 // A restored guest's words, typed at each of its WAITING lines until it has

@@ -14,6 +14,7 @@
 
 #include "guest_command.hpp"
 #include "guest_lab.hpp"
+#include "guest_snapshot.hpp"
 #include "lab_tools.hpp"
 
 namespace ch07 {
@@ -53,7 +54,7 @@ class RunningGuest {
   const std::filesystem::path& console_log() const noexcept { return console_log_; }
 
   /// Whether the guest was restored rather than booted.
-  bool restored() const noexcept { return !saved_.empty(); }
+  bool restored() const noexcept { return !saved_.path().empty(); }
 
   /// qemu's process: kill(qemu(), SIGKILL) pulls the plug.
   pid_t qemu() const noexcept { return qemu_.pid(); }
@@ -68,7 +69,6 @@ class RunningGuest {
   void type_parameters();
   [[noreturn]] void qemu_exited(std::string_view when);
   [[noreturn]] void restore_failed(std::string_view what);
-  bool remove_saved_guest() const;
 
   // A restored guest mounts and starts its program in seconds; a boot may
   // take trial.boot_timeout on a busy machine.
@@ -78,13 +78,11 @@ class RunningGuest {
   std::filesystem::path console_log_;
   KilledUnlessReaped qemu_;  // killed and reaped with the RunningGuest if still running
   int console_ = -1;
-  int input_ = -1;               // qemu's standard input: the serial line into the guest
-  std::filesystem::path saved_;  // the saved guest restored, or empty: a boot
-  std::string parameters_;       // the line a restored guest waits for
-  dev_t saved_device_ = 0;       // which file saved_ was at the restore: only that
-  ino_t saved_inode_ = 0;        // one goes when it cannot be loaded
-  bool resumed_ = false;         // the restored guest has printed WAITING: its state loaded
-  bool taken_ = false;           // the guest has printed TAKEN (or, booted, GUEST)
+  int input_ = -1;          // qemu's standard input: the serial line into the guest
+  SavedGuestFile saved_;    // the saved guest restored, or none: a boot
+  std::string parameters_;  // the line a restored guest waits for
+  bool resumed_ = false;    // the restored guest has printed WAITING: its state loaded
+  bool taken_ = false;      // the guest has printed TAKEN (or, booted, GUEST)
   int typed_ = 0;
   std::ofstream log_;
   std::string pending_;

@@ -3,6 +3,7 @@
 #include "guest_snapshot.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -116,6 +117,23 @@ void save_guest(const Trial& trial, std::vector<std::string> argv,
 std::string saved_guest_command_line(const Trial& trial) {
   return std::string(guest_kernel_arguments) +
          " mbe.fs=" + std::string(filesystem_name(trial.filesystem)) + " mbe.wait=serial";
+}
+
+SavedGuestFile::SavedGuestFile(std::filesystem::path path) : path_(std::move(path)) {
+  struct stat identity {};
+  if (::stat(path_.c_str(), &identity) == 0) {
+    device_ = identity.st_dev;
+    inode_ = identity.st_ino;
+  }
+}
+
+bool SavedGuestFile::remove_if_unchanged() const {
+  struct stat identity {};
+  if (::stat(path_.c_str(), &identity) != 0 || identity.st_dev != device_ ||
+      identity.st_ino != inode_)
+    return false;
+  std::error_code error;
+  return std::filesystem::remove(path_, error);
 }
 
 std::string incoming_from(const std::filesystem::path& saved) {

@@ -11,6 +11,8 @@
 // trial boot. Errors throw mbe::Error.
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -36,6 +38,24 @@ std::string saved_guest_command_line(const Trial& trial);
 /// mbe::Error when qemu or the save fails.
 std::optional<std::filesystem::path> saved_guest(const Guest& guest, const Trial& trial,
                                                  const std::vector<std::string>& boot_arguments);
+
+/// A saved guest as a trial's qemu was about to read it. Should it prove bad,
+/// it goes only if it is still that very file: another test may have saved a
+/// good one since.
+class SavedGuestFile {
+ public:
+  SavedGuestFile() = default;
+  /// Notes which file @p path is now (its device and inode).
+  explicit SavedGuestFile(std::filesystem::path path);
+  const std::filesystem::path& path() const noexcept { return path_; }
+  /// Removes the file if it is still the one noted; whether it did.
+  bool remove_if_unchanged() const;
+
+ private:
+  std::filesystem::path path_;
+  dev_t device_ = 0;
+  ino_t inode_ = 0;
+};
 
 /// The argument qemu's `-incoming` needs to restore @p saved.
 std::string incoming_from(const std::filesystem::path& saved);
