@@ -95,12 +95,12 @@ void RunningGuest::wait_for_poweroff(std::chrono::seconds timeout) {
   while (read_console(100)) {
     if (!lab_error_.empty())
       throw mbe::Error(lab_error_, std::make_error_code(std::errc::io_error));
-    if (std::chrono::steady_clock::now() > deadline && restored())
-      restore_failed("did not power off within " + std::to_string(timeout.count()) + " s");
-    if (std::chrono::steady_clock::now() > deadline)
-      throw mbe::Error("the guest did not power off within " + std::to_string(timeout.count()) +
-                           " s (console: " + console_log_.string() + ")",
+    if (std::chrono::steady_clock::now() > deadline) {
+      const std::string late = "did not power off within " + std::to_string(timeout.count()) + " s";
+      if (restored()) restore_failed(late);
+      throw mbe::Error("the guest " + late + " (console: " + console_log_.string() + ")",
                        std::make_error_code(std::errc::timed_out));
+    }
   }
   if (restored() && !taken_) qemu_exited("before the restored guest took its words");
   qemu_.wait("qemu");
