@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <memory>
 #include <random>
 #include <string>
@@ -77,6 +78,39 @@ TEST_CASE("the commit-marker and checksum protocol never accepts a torn state") 
   CHECK(tally.rejected == 0);  // the previous generation is always there
   CHECK(tally.consistent == 20);
   CHECK(tally.uncommitted_slot_seen >= 5);  // the kills did land mid-update
+}
+
+TEST_CASE("a writer that kills itself halfway through update 7 leaves 7 torn and 6 whole") {
+  // The tour's certain cut (a random kill usually cuts an update, not always).
+  ScratchDir dir;
+  const auto writer_of = [&](const std::string& layout) {
+    return run_program({MBE_PROGRAM_TORN_WRITER, dir.file(layout).string(), "--layout", layout,
+                        "--generations", "10", "--kill-self-in-update", "7"});
+  };
+  REQUIRE(writer_of("naive").signal == SIGKILL);  // without the cut: exit 0 after update 10
+  const auto naive =
+      run_program({MBE_PROGRAM_TORN_READER, dir.file("naive").string(), "--layout", "naive"});
+  CHECK(naive.exited_with(4));
+  CHECK(naive.out == "accepted generation 7: TORN (magic ok)\n");
+  const auto bytes = mbe::testing::read_file(dir.file("naive"));
+  REQUIRE(bytes.size() == sizeof(ch06::NaiveState));
+  auto state = std::make_unique<ch06::NaiveState>();
+  std::memcpy(state.get(), bytes.data(), bytes.size());
+  CHECK(state->words[0] == 7);                      // the first half is new...
+  CHECK(state->words[ch06::state_words - 1] == 6);  // ...the second half old
+
+  REQUIRE(writer_of("checked").signal == SIGKILL);
+  const auto checked =
+      run_program({MBE_PROGRAM_TORN_READER, dir.file("checked").string(), "--layout", "checked"});
+  CHECK(checked.exited_with(0));
+  CHECK(checked.out ==
+        "accepted generation 6: consistent (slot 0: generation 6 ok; slot 1: not committed)\n");
+
+  const auto cut_never_reached =
+      run_program({MBE_PROGRAM_TORN_WRITER, dir.file("never").string(), "--layout", "naive",
+                   "--generations", "6", "--kill-self-in-update", "7"});
+  CHECK(cut_never_reached.exited_with(2));
+  CHECK(mbe::testing::contains(cut_never_reached.err, "must not exceed --generations"));
 }
 
 TEST_CASE("the checksum catches a committed slot whose words did not all arrive") {
