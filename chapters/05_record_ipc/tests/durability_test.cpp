@@ -69,15 +69,15 @@ TEST_CASE("group commit also syncs when the oldest unsynced record is older than
   ch05::ProducerOptions options;
   options.capacity = 10;
   options.group_records = 1000;
-  options.group_ms = 20;
+  options.group_ms = 500;  // far above what two appends take, even beside a torture's fsyncs
   std::vector<std::uint64_t> acks;
   options.on_acknowledged = [&](std::uint64_t count) { acks.push_back(count); };
   auto producer = ch05::RecordProducer::create(dir.file("stream"), options);
   producer.append();
   producer.append();
   CHECK(acks.empty());
-  std::this_thread::sleep_for(std::chrono::milliseconds(30));
-  producer.append();  // the first record is now 30 ms old: this append syncs all three
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  producer.append();  // the first record is now 600 ms old: this append syncs all three
   CHECK(acks == std::vector<std::uint64_t>{3});
 }
 

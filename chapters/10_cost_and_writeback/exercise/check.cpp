@@ -7,6 +7,7 @@
 
 #include <fstream>
 
+#include "dirty_memory_watch.hpp"
 #include "exercise.hpp"
 #include "exercise_check.hpp"
 #include "msync/mapped_file.hpp"
@@ -85,10 +86,15 @@ TEST_CASE("a page nobody syncs becomes clean by the kernel's writeback alone") {
   if (interval <= 0 || expire > 4000)
     MBE_SKIP("needs periodic writeback with an expiry of at most 40 s");
   auto file = mbe::MappedFile::create(dir.file("f"), 4 * mbe::page_size());
+  mbe::testing::DirtyMemoryWatch watch;  // a busy system gets written back early
   file.bytes()[0] = std::byte{1};
   milliseconds waited{0};
-  CHECK_FALSE(
-      ex10::wait_until_clean(file.fd(), milliseconds((expire + interval) * 10 + 10'000), waited));
+  // Expiry + two flusher intervals: one missed flusher pass is allowed for (as
+  // in the chapter's tests); a right answer returns as soon as the page is clean.
+  const auto error = ex10::wait_until_clean(
+      file.fd(), milliseconds((expire + 2 * interval) * 10 + 20'000), waited);
+  if (const auto why_void = watch.why_the_wait_was_void(); !why_void.empty()) MBE_SKIP(why_void);
+  CHECK_FALSE(error);
   CHECK(waited >= milliseconds(expire * 10 - 500));  // not before the expiry: nobody synced
   CHECK(mbe::page_cache_state(file.fd()).dirty == 0);
 }
