@@ -7,9 +7,10 @@
 // Creates FILE (it must not exist) and writes generations 1, 2, ... N
 // (default 0: until killed). Most of the time is spent in the middle of an
 // update, so a SIGKILL at a random moment usually cuts one short — but not
-// always: while writeback runs, the writer can sit in a write fault before
-// its first store of an update. --kill-self-in-update K makes the cut certain:
-// update K stops halfway through its words and the writer dies by SIGKILL.
+// always (while writeback runs, probably because the writer then waits in a
+// write fault before the first store of an update). --kill-self-in-update K
+// makes the cut certain: update K stops about halfway through its words and
+// the writer dies by SIGKILL.
 #include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -17,6 +18,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <iostream>
+#include <span>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 
 #include "msync/cli.hpp"
@@ -32,22 +36,27 @@ constexpr std::string_view usage =
     "  in place (naive) or in two checksummed, committed slots (checked).\n"
     "  --kill-self-in-update K: SIGKILL itself halfway through update K.\n";
 
+// Runs as the SIGSEGV handler: kill and getpid are async-signal-safe.
 extern "C" void kill_self(int) {
   ::kill(::getpid(), SIGKILL);
-}  // kill is async-signal-safe
+}
 
 // The cut: the page holding the update's middle word becomes read-only, so the
-// store to it faults, and the fault's handler sends SIGKILL. The words before
-// it hold the new generation, the words after it the old one.
-void cut_update_at(const std::uint64_t& middle_word) {
+// first store into it faults, and the fault's handler sends SIGKILL. The words
+// before that page hold the new generation, the rest the old one.
+void cut_update_at(std::span<std::byte> mapping, const void* first_word, const void* middle_word) {
+  const auto page_size = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const auto middle =
+      static_cast<std::size_t>(static_cast<const std::byte*>(middle_word) - mapping.data());
+  std::byte* page = mapping.data() + (middle - middle % page_size);  // the mapping starts a page
+  if (page <= static_cast<const std::byte*>(first_word))
+    throw std::runtime_error("--kill-self-in-update: with " + std::to_string(page_size) +
+                             "-byte pages the update's middle word shares a page with its first");
   struct sigaction action {};
   action.sa_handler = kill_self;
+  sigemptyset(&action.sa_mask);
   if (::sigaction(SIGSEGV, &action, nullptr) != 0) mbe::throw_errno("sigaction");
-  const auto page_size = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-  const auto* word = reinterpret_cast<const std::byte*>(&middle_word);
-  const auto* page = word - reinterpret_cast<std::uintptr_t>(word) % page_size;
-  if (::mprotect(const_cast<std::byte*>(page), page_size, PROT_READ) != 0)
-    mbe::throw_errno("mprotect");
+  if (::mprotect(page, page_size, PROT_READ) != 0) mbe::throw_errno("mprotect");
 }
 }  // namespace
 
@@ -78,7 +87,8 @@ int main(int argc, char** argv) {
       auto& state = file.object<ch06::NaiveState>();
       state.magic = ch06::naive_magic;
       for (std::uint64_t g = 1; generations == 0 || g <= generations; ++g) {
-        if (g == kill_self_in_update) cut_update_at(state.words[middle]);
+        if (g == kill_self_in_update)
+          cut_update_at(file.bytes(), &state.words[0], &state.words[middle]);
         ch06::write_naive(state, g);
       }
     } else {
@@ -86,7 +96,10 @@ int main(int argc, char** argv) {
       auto& state = file.object<ch06::CheckedState>();
       state.magic = ch06::checked_magic;
       for (std::uint64_t g = 1; generations == 0 || g <= generations; ++g) {
-        if (g == kill_self_in_update) cut_update_at(state.slots[g % 2].words[middle]);
+        if (g == kill_self_in_update) {
+          const auto& words = state.slots[g % 2].words;
+          cut_update_at(file.bytes(), &words[0], &words[middle]);
+        }
         ch06::write_checked(state, g);
       }
     }

@@ -66,7 +66,7 @@ TEST_CASE("a naive reader accepts the torn state a SIGKILL mid-update leaves") {
   ScratchDir dir;
   const auto tally = kill_and_read(dir, "naive", 20);
   MESSAGE("naive: " << tally.torn << " torn and " << tally.consistent << " consistent of 20");
-  CHECK(tally.torn >= 5);      // measured here: nearly every kill lands mid-update
+  CHECK(tally.torn >= 5);      // most kills land mid-update (the page gives numbers)
   CHECK(tally.rejected == 0);  // and it accepts every one of them
 }
 
