@@ -96,8 +96,8 @@ TEST_CASE("a writer that kills itself halfway through update 7 leaves 7 torn and
   REQUIRE(bytes.size() == sizeof(ch06::NaiveState));
   auto state = std::make_unique<ch06::NaiveState>();
   std::memcpy(state.get(), bytes.data(), bytes.size());
-  CHECK(state->words[0] == 7);                      // the first half is new...
-  CHECK(state->words[ch06::state_words - 1] == 6);  // ...the second half old
+  CHECK(state->words[0] == 7);                      // the words before the cut page are new...
+  CHECK(state->words[ch06::state_words - 1] == 6);  // ...the rest old
 
   REQUIRE(writer_of("checked").signal == SIGKILL);
   const auto checked =
