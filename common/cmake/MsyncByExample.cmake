@@ -122,6 +122,10 @@ function(mbe_tests label)
       "MBE_PROGRAM_${upper}=\"$<TARGET_FILE:${label}_${program}>\"")
     add_dependencies(${arg_TARGET} ${label}_${program})
   endforeach()
+  if(NOT MBE_LAB_AND_WAIT_TESTS AND ("lab" IN_LIST arg_LABELS OR "kernel-wait" IN_LIST arg_LABELS))
+    set_target_properties(${arg_TARGET} PROPERTIES EXCLUDE_FROM_ALL ON)
+    return()  # not built, no tests: see MBE_LAB_AND_WAIT_TESTS
+  endif()
   doctest_discover_tests(${arg_TARGET}
     TEST_PREFIX "${arg_PREFIX}"
     WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
