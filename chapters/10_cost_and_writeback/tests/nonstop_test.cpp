@@ -62,8 +62,9 @@ std::optional<std::string> store_nonstop_without_msync(const std::filesystem::pa
   // reclaim) wrote it. Not at all is allowed: in three CI runs (Linux 6.18;
   // btrfs at 40 s and at 50 s, xfs at 50 s; the five filesystems' waits at
   // once, clang-tidy beside them in the last) the page was still dirty at the
-  // end, the cause not found. Then the first store's fault must be the only
-  // one: a writeback the program's check missed would have cost a second.
+  // end (both btrfs runs: one store fault), the cause not found. Then the first
+  // store's fault must be the only one: a writeback the program's check missed
+  // would have cost a second.
   // That expired pages do get written is the other tests' claim.
   CHECK(stores >= 1000);
   CHECK(writebacks <= 2);
