@@ -1,14 +1,14 @@
-// cachestat(2) has no glibc wrapper: mbe::probe_page_cache calls it through
-// syscall(). Defining syscall() here, in the test program, puts this
-// function in front of the C library's for every caller in the program.
+// mbe::probe_page_cache calls cachestat(2) through mbe_cachestat(), a weak
+// function of the library (common/src/page_cache.cpp). The strong one here, in
+// the test program, replaces it: it makes the same system call and adjusts
+// the answer. (Defining syscall() itself would have to forward a variadic
+// call whose argument count it cannot know.)
 #include "pretend_writeback.hpp"
 
-#include <dlfcn.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdarg>
 #include <cstdint>
 
 namespace {
@@ -27,32 +27,20 @@ std::atomic<int> pretend_left{0};
 std::atomic<int> probes{0};
 std::atomic<bool> active{false};
 
-using SyscallFunction = long (*)(long, ...);
-
-SyscallFunction real_syscall() {
-  static const auto real = reinterpret_cast<SyscallFunction>(::dlsym(RTLD_NEXT, "syscall"));
-  return real;
-}
-
 }  // namespace
 
-extern "C" long syscall(long number, ...) noexcept {
-  va_list arguments;
-  va_start(arguments, number);
-  long argument[6];
-  for (auto& each : argument) each = va_arg(arguments, long);
-  va_end(arguments);
-  const long result = real_syscall()(number, argument[0], argument[1], argument[2], argument[3],
-                                     argument[4], argument[5]);
-  if (number != cachestat_number || !active.load()) return result;
+extern "C" long mbe_cachestat(int fd, const void* range, void* answer,
+                              unsigned int flags) noexcept {
+  const long result = ::syscall(cachestat_number, fd, range, answer, flags);
+  if (!active.load()) return result;
   ++probes;
   if (result == 0 && pretend_left.load() > 0) {
     --pretend_left;
-    auto* answer = reinterpret_cast<CachestatAnswer*>(argument[2]);
-    const std::uint64_t unwritten = answer->dirty + answer->writeback;
-    answer->writeback = unwritten > 0 ? unwritten : 1;
-    answer->dirty = 0;
-    if (answer->cache < answer->writeback) answer->cache = answer->writeback;
+    auto* counts = static_cast<CachestatAnswer*>(answer);
+    const std::uint64_t unwritten = counts->dirty + counts->writeback;
+    counts->writeback = unwritten > 0 ? unwritten : 1;
+    counts->dirty = 0;
+    if (counts->cache < counts->writeback) counts->cache = counts->writeback;
   }
   return result;
 }
@@ -60,7 +48,6 @@ extern "C" long syscall(long number, ...) noexcept {
 namespace mbe::testing {
 
 PretendWriteback::PretendWriteback(int probes_to_pretend) {
-  real_syscall();  // resolve it now, not inside a test's timing
   probes = 0;
   pretend_left = probes_to_pretend;
   active = true;

@@ -9,8 +9,8 @@ namespace mbe::testing {
 /// @brief While it lives, the next @p probes cachestat(2) calls of this
 /// process report their dirty pages (at least one) as under writeback
 /// instead: "the I/O has started and not finished". Later calls are real.
-/// Works by defining `syscall()` in the test program, which forwards every
-/// call to the C library's and adjusts only cachestat's answer.
+/// Works by defining `mbe_cachestat()` in the test program, which replaces
+/// the library's weak one: the same system call, then the answer adjusted.
 class PretendWriteback {
  public:
   explicit PretendWriteback(int probes);
