@@ -144,7 +144,8 @@ def page(out_path, directories):
     out.append(
         "Every test of the suite is a claim. This page shows what each claim did when the whole\n"
         "suite ran with its scratch directory on each filesystem of the **filesystem matrix**:\n"
-        "a small image of each kind, made fresh, loop-mounted in a private mount namespace.\n"
+        "a small image of each kind, made fresh in RAM (tmpfs), loop-mounted in a private\n"
+        "mount namespace.\n"
         "It is generated from that run's results, never typed by hand. Not in the matrix:\n"
         "the virtual-machine labs of chapters 07 and 09 (their guests have disks, memory and\n"
         "a kernel of their own), fuzzing, the checks of the pages, the style checks and the\n"

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # One phase of one column of the filesystem matrix: makes a small filesystem
-# of one kind in the build tree, loop-mounts it in a private mount namespace,
-# runs tests with their scratch directory there, then unmounts and removes it.
+# of one kind, loop-mounts it in a private mount namespace, runs tests with
+# their scratch directory there, then unmounts and removes it. The image file
+# lives in a tmpfs of its own (RAM): the filesystem under test, its page cache
+# and writeback are the same, and the loop device counts the same bytes and
+# flushes, but a flush costs no wait for the host's disk (the btrfs suite took
+# 25 s instead of 46 s here, 2026-12-02), and the image's pages are not the
+# host's dirty pages, which the writeback waits watch.
 #
 # Usage: filesystem_matrix.sh BUILD_DIR KIND PHASE [CTEST_ARGS...]
 #   KIND: ext4-journal | ext4-nojournal | xfs | btrfs | tmpfs
@@ -73,16 +78,19 @@ if [[ ${MBE_IN_PRIVATE_NAMESPACE:-} != "$kind/$phase" ]]; then
     bash "${BASH_SOURCE[0]}" "$build_dir" "$kind" "$phase" "$@"
 fi
 
-image="$work/image"
+image="$work/backing/image"
 cleanup() {
   umount "$work/mnt" 2>/dev/null || umount -l "$work/mnt" 2>/dev/null || true
   rm -f "$image"
+  umount "$work/backing" 2>/dev/null || umount -l "$work/backing" 2>/dev/null || true
 }
 trap cleanup EXIT
 
 if [[ $kind == tmpfs ]]; then
   mount -t tmpfs -o size=2g,mode=1777 tmpfs "$work/mnt"
 else
+  mkdir -p "$work/backing"
+  mount -t tmpfs -o size=2g,mode=0700 tmpfs "$work/backing"
   truncate -s 2G "$image"
   case $kind in
     ext4-journal) mkfs.ext4 -q -F "$image" ;;

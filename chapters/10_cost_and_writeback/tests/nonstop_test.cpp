@@ -55,26 +55,25 @@ std::optional<std::string> store_nonstop_without_msync(const std::filesystem::pa
   if (!out) return std::nullopt;
   INFO(*out);
   const double stores = number_of(*out, "stores");
-  const double writebacks = number_of(*out, "writebacks");
+  const double seen = number_of(*out, "writebacks");
+  // Each writeback re-arms one write-protect fault for the next store: the
+  // later stores' faults count the writebacks, even one the program's
+  // cachestat check missed (it cleaned the page between the check and the
+  // next store, which dirtied it again at once). Three CI runs saw no
+  // writeback through cachestat (Linux 6.18; btrfs at 40 s and at 50 s, xfs
+  // at 50 s); the btrfs ones had such a fault, which the test then read as
+  // the first store's: that one is a major fault, now counted apart.
+  const double writebacks = number_of(*out, "store_faults");
   // Thousands of stores (fewer than one per millisecond on a busy machine,
   // whose sleeps run long), and the kernel wrote the page at most about once
   // per expiry interval: once, or twice if something else (a sync(1),
-  // reclaim) wrote it. Not at all is allowed: in three CI runs (Linux 6.18;
-  // btrfs at 40 s and at 50 s, xfs at 50 s; the five filesystems' waits at
-  // once, clang-tidy beside them in the last) the page was still dirty at the
-  // end (both btrfs runs: one store fault), the cause not found. Then the first
-  // store's fault must be the only one: a writeback the program's check missed
-  // would have cost a second.
-  // That expired pages do get written is the other tests' claim.
+  // reclaim) wrote it. Not at all is allowed here: that expired pages do get
+  // written is the other tests' claim.
   CHECK(stores >= 1000);
+  CHECK(number_of(*out, "first_store_faults") == 1);  // the page comes into the cache
   CHECK(writebacks <= 2);
-  if (writebacks == 0) {
-    CHECK(number_of(*out, "store_faults") == 1);
-    MESSAGE("the page was still dirty after ", seconds, " s: no writeback, one store fault");
-  }
-  // Each writeback re-arms one write-protect fault; there is no other work.
-  CHECK(number_of(*out, "store_faults") >= 1);  // the first store's
-  CHECK(number_of(*out, "store_faults") <= writebacks + 2);
+  CHECK(seen <= writebacks);
+  if (writebacks == 0) MESSAGE("the page was still dirty after ", seconds, " s: no writeback");
   return out;
 }
 }  // namespace
@@ -82,7 +81,7 @@ std::optional<std::string> store_nonstop_without_msync(const std::filesystem::pa
 // The seed question, answered with numbers: what does a small struct rewritten
 // nonstop (a store every millisecond) cost the system when nobody syncs it?
 TEST_CASE(
-    "a page stored into nonstop without msync is written about once per expiry interval at a cost "
+    "a page stored into nonstop without msync past its expiry is written at most twice at a cost "
     "of kilobytes") {
   ScratchDir dir;
   MBE_REQUIRE_DIRTY_TRACKING(dir.path());
@@ -98,8 +97,10 @@ TEST_CASE(
   const auto flushes = static_cast<std::uint64_t>(number_of(out, "device_flushes"));
   mbe::testing::observe("nonstop_stores_device_bytes", bytes);
   mbe::testing::observe("nonstop_stores_device_flushes", flushes);
-  mbe::testing::observe("nonstop_stores_store_faults",
+  mbe::testing::observe("nonstop_stores_writebacks",
                         static_cast<std::uint64_t>(number_of(out, "store_faults")));
+  mbe::testing::observe("nonstop_stores_writebacks_cachestat_saw",
+                        static_cast<std::uint64_t>(number_of(out, "writebacks")));
   // The device counters are the device's: exact only on a device of our own.
   if (!on_a_loop_device(dir.path())) {
     MESSAGE(
