@@ -8,9 +8,9 @@ Loads each PAGE (default: every .html page at the top of HTML_DIR) in headless
 Chromium, driven through chromedriver's plain WebDriver HTTP API, served over
 HTTP from 127.0.0.1, and checks it at 412 px (a phone, with mobile viewport
 rules) and at 1280 px. Each page is loaded once, at 412 px, and then widened
-to 1280 px: Doxygen's scripts lay out a widened page as they lay out one
-loaded wide (narrowing is different: it collapses the sidebar). Two browsers
-take the pages in turn, side by side. On each page and width it fails on:
+to 1280 px: Doxygen's scripts lay out a widened page as one loaded at 1280 px
+(not so a narrowed one: see check_page). Two browsers take the pages in turn,
+side by side. On each page and width it fails on:
 
   overflow   an element wider than the content area (sticking out of it,
              or making the page scroll sideways); at 1024 px and wider also
@@ -24,8 +24,8 @@ take the pages in turn, side by side. On each page and width it fails on:
   layout     the content area narrower than 60% of a phone screen
 
 Screenshots of the key pages (SHOT_PAGES) go to OUT_DIR at 412, 1280 and
-1920 px, whole pages (each from a load at its width), for a person to look at. Internal links are checked by
-check_links.py.
+1920 px, whole pages, each loaded at its width, for a person to look at.
+Internal links are checked by check_links.py.
 
 --self-test copies the site to OUT_DIR/self-test, breaks a copy of a page in
 each of the ways above and expects the check to fail on each, and to pass on
@@ -38,8 +38,8 @@ import base64
 import functools
 import http.server
 import json
-import queue
 import pathlib
+import queue
 import shutil
 import socket
 import subprocess
@@ -51,8 +51,9 @@ import urllib.error
 import urllib.request
 
 WIDTHS = {1280: 900, 412: 915}  # width: height of the screen (a "screen" for the gap rule)
-# Two browsers on two cores: one alone leaves a core idle while it waits on
-# itself (chromedriver, the browser, the page); a third only adds overhead.
+# Two browsers for two cores: one alone keeps about 1.4 cores busy (it waits
+# on itself: chromedriver, the browser, the page); a third adds CPU time and
+# no speed.
 BROWSERS = 2
 SHOT_WIDTHS = {412: 915, 1280: 900, 1920: 1080}
 SHOT_PAGES = ["index.html", "ch00.html", "ch05.html", "interview.html", "ex05.html"]
@@ -173,10 +174,10 @@ return problems;
 """
 
 # Runs CHECK_SCRIPT once the page has settled: after the next frame (the
-# page's resize handlers have run by then: Chromium does not always run them
-# before a new screen size is reported set), and once every image has
-# finished loading or failing (Doxygen's scripts add some after the load
-# event; up to 5 s). One WebDriver call instead of two.
+# page's resize handlers have run by then; Chromium may answer that a new
+# screen size is set before it has run them, on 12 of 253 pages here), and
+# once every image has finished loading or failing (Doxygen's scripts add
+# some after the load event; up to 5 s). One WebDriver call instead of two.
 SETTLED_CHECK_SCRIPT = r"""
 const done = arguments[arguments.length - 1], until = Date.now() + 5000;
 const check = () => {
