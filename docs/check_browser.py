@@ -216,7 +216,12 @@ class Driver:
                 "--hide-scrollbars", f"--user-data-dir={profile}", "--window-size=1280,900"]
         caps = {"capabilities": {"alwaysMatch": {
             "browserName": "chrome", "goog:chromeOptions": {"binary": browser, "args": args}}}}
-        self.session = self.call("POST", "/session", caps)["sessionId"]
+        try:
+            self.session = self.call("POST", "/session", caps)["sessionId"]
+        except Exception:  # no browser: no chromedriver left behind either
+            self.process.kill()
+            self.process.wait()
+            raise
 
     def start(self, chromedriver):
         """Starts chromedriver on a free port; False if it exited before it was ready."""
