@@ -86,12 +86,15 @@ TEST_CASE("one dirty page writes the same bytes in a 1 GiB mapping as in a 1 MiB
   const auto filesystem = mbe::testing::filesystem_of(dir.path());
   // Device bytes per byte stored by which the two may differ: none on ext4
   // and xfs; on btrfs the copy-on-write tree blocks a sync rewrites vary from
-  // file to file by a node or two (16 KiB each), whatever the mapping's size.
+  // file to file, whatever the mapping's size, with the trees' depth as other
+  // files come and go: by four nodes of 16 KiB in two filesystem-matrix runs
+  // of 2026-12-02 (72 against 136 KiB). Allowed: eight nodes; a mapping's
+  // size would show as megabytes.
   const auto tolerance = mbe::testing::measured_on<long long>(
       filesystem, {{mbe::testing::FilesystemKind::ext4_journal, 0},
                    {mbe::testing::FilesystemKind::ext4_no_journal, 0},
                    {mbe::testing::FilesystemKind::xfs, 0},
-                   {mbe::testing::FilesystemKind::btrfs, 2 * 16384 / 8}});
+                   {mbe::testing::FilesystemKind::btrfs, 8 * 16384 / 8}});
   if (!tolerance) MBE_SKIP(mbe::testing::not_measured_on(filesystem));
   const auto table = run_benchmark(dir, "5");
   INFO(table);
