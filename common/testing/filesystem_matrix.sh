@@ -12,8 +12,10 @@
 #   KIND: ext4-journal | ext4-nojournal | xfs | btrfs | tmpfs
 #   PHASE suite: every test but the matrix itself, the VM lab (its guest has
 #   a disk of its own), fuzzing, the checks of the pages and the site, the
-#   student's exercise/ tests (none of them depends on the filesystem), and
-#   the tests that wait for the kernel's own writeback.
+#   student's exercise/ tests (none of them depends on the filesystem), the
+#   tests no filesystem can change (label any-filesystem: programs given
+#   special files and empty strings, never a regular file), and the tests
+#   that wait for the kernel's own writeback.
 #   PHASE kernel-wait: those writeback tests, on a filesystem of their own,
 #   so that no other test dirties their device meanwhile (a busy device gets
 #   written back early, whatever the age of its pages, and they would measure
@@ -44,7 +46,7 @@ kind=$2
 phase=$3
 shift 3
 case $phase in
-  suite) tests=(-LE "^(matrix|lab|torture|fuzz|docs|docs-source|style|kernel-wait)$") ;;
+  suite) tests=(-LE "^(matrix|lab|torture|fuzz|docs|docs-source|style|any-filesystem|kernel-wait)$") ;;
   kernel-wait) tests=(-L "^kernel-wait$") ;;
   *) echo "filesystem_matrix.sh: unknown phase '$phase' (suite or kernel-wait)" >&2; exit 2 ;;
 esac
