@@ -86,10 +86,10 @@ TEST_CASE("one dirty page writes the same bytes in a 1 GiB mapping as in a 1 MiB
   const auto filesystem = mbe::testing::filesystem_of(dir.path());
   // Device bytes per byte stored by which the two may differ: none on ext4
   // and xfs; on btrfs the copy-on-write tree blocks a sync rewrites vary from
-  // file to file, whatever the mapping's size, with the trees' depth as other
-  // files come and go: by four nodes of 16 KiB in two filesystem-matrix runs
-  // of 2026-12-02 (72 against 136 KiB). Allowed: eight nodes; a mapping's
-  // size would show as megabytes.
+  // file to file whatever the mapping's size (why not investigated; the trees'
+  // shape as the other tests' files come and go is a guess): by four nodes of
+  // 16 KiB in two filesystem-matrix runs of 2026-12-02 (72 against 136 KiB).
+  // Allowed: eight nodes; a mapping's size would show as megabytes.
   const auto tolerance = mbe::testing::measured_on<long long>(
       filesystem, {{mbe::testing::FilesystemKind::ext4_journal, 0},
                    {mbe::testing::FilesystemKind::ext4_no_journal, 0},
