@@ -59,6 +59,18 @@ Guest find_guest(const std::filesystem::path& directory, Filesystem filesystem) 
   return guest;
 }
 
+std::string virtio_drive(const std::filesystem::path& image) {
+  return "file=" + image.string() + ",format=raw,if=virtio,cache=unsafe";
+}
+
+std::string logged_drive(const std::string& node, const std::filesystem::path& image,
+                         const std::filesystem::path& write_log) {
+  return "driver=blklogwrites,node-name=" + node +
+         ",file.driver=file,file.filename=" + image.string() +
+         ",file.cache.no-flush=on,log.driver=file,log.filename=" + write_log.string() +
+         ",log.cache.no-flush=on";
+}
+
 Disk make_disk(const Guest& guest, const Trial& trial) {
   const auto& work = trial.work;
   if (std::error_code error; !std::filesystem::is_directory(work, error))
@@ -83,18 +95,14 @@ Disk make_disk(const Guest& guest, const Trial& trial) {
   std::vector<std::filesystem::path> initrd = {guest.initramfs, guest.modules};
   if (!guest.filesystem_modules.empty()) initrd.push_back(guest.filesystem_modules);
   concatenate(initrd, work / "initrd.cpio");
-  disk.drive_arguments = {"-drive",
-                          "file=" + disk.image.string() + ",format=raw,if=virtio,cache=writeback"};
+  disk.drive_arguments = {"-drive", virtio_drive(disk.image)};
   if (trial.model == PowerModel::volatile_cache) {
     disk.before = work / "disk-before.img";
     disk.write_log = work / "writes.log";
     copy_image(disk.image, disk.before);
     const std::ofstream empty_log{disk.write_log};  // qemu's file driver opens, it does not create
-    disk.drive_arguments = {
-        "-blockdev",
-        "driver=blklogwrites,node-name=lab,file.driver=file,file.filename=" + disk.image.string() +
-            ",log.driver=file,log.filename=" + disk.write_log.string(),
-        "-device", "virtio-blk-pci,drive=lab"};
+    disk.drive_arguments = {"-blockdev", logged_drive("lab", disk.image, disk.write_log), "-device",
+                            "virtio-blk-pci,drive=lab"};
   }
   disk.restorable = true;
   // [disk]

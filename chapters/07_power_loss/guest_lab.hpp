@@ -75,6 +75,19 @@ struct Disk {
   std::string words;        ///< the words for the guest's /init; empty: the trial's (the writer)
 };
 
+/// qemu's -drive value for @p image as the guest's virtio disk. cache=unsafe:
+/// a pull is a kill -9 of qemu, which keeps every write qemu made to the
+/// image file (the host does not lose power), so handing the guest's flushes
+/// on to the host's disk only made each of them wait for it.
+std::string virtio_drive(const std::filesystem::path& image);
+
+/// qemu's -blockdev value, node @p node, for the volatile-cache model: the
+/// blklogwrites driver logs every write and flush the guest sends to @p image
+/// in @p write_log; the two files beneath it skip the host's fdatasync
+/// (cache.no-flush), as virtio_drive's does.
+std::string logged_drive(const std::string& node, const std::filesystem::path& image,
+                         const std::filesystem::path& write_log);
+
 /// Makes a fresh image of trial.filesystem in trial.work (sparse), and the
 /// initrd the guest boots (the initramfs followed by the modules). @throws mbe::Error.
 Disk make_disk(const Guest& guest, const Trial& trial);

@@ -71,8 +71,7 @@ TrialResult recover(const Guest& guest, const Trial& trial, const Disk& disk,
     // xfs and btrfs replay their log when mounted: the next boot, for real.
     Disk next_boot;
     next_boot.image = recovered;
-    next_boot.drive_arguments = {
-        "-drive", "file=" + recovered.string() + ",format=raw,if=virtio,cache=writeback"};
+    next_boot.drive_arguments = {"-drive", virtio_drive(recovered)};
     next_boot.restorable = true;
     RunningGuest booted(guest, trial, next_boot, "recover");
     booted.wait_for_poweroff(trial.boot_timeout + std::chrono::seconds(60));

@@ -60,19 +60,15 @@ NameDisk make_name_disk(Filesystem filesystem, PowerModel model, NameScenario sc
   if (run_tool(tools.mkfs, output) != 0) trial_failed(mkfs + " failed: " + mbe::read_all(output));
   const std::string node = "names" + std::to_string(index);
   if (model == PowerModel::kill_qemu) {
-    disk.drive_arguments = {
-        "-drive", "file=" + disk.image.string() + ",format=raw,if=virtio,cache=writeback"};
+    disk.drive_arguments = {"-drive", virtio_drive(disk.image)};
     return disk;
   }
   disk.before = disk.directory / "disk-before.img";
   disk.write_log = disk.directory / "writes.log";
   copy_image(disk.image, disk.before);
   const std::ofstream empty_log{disk.write_log};  // qemu's file driver opens, it does not create
-  disk.drive_arguments = {"-blockdev",
-                          "driver=blklogwrites,node-name=" + node +
-                              ",file.driver=file,file.filename=" + disk.image.string() +
-                              ",log.driver=file,log.filename=" + disk.write_log.string(),
-                          "-device", "virtio-blk-pci,drive=" + node};
+  disk.drive_arguments = {"-blockdev", logged_drive(node, disk.image, disk.write_log), "-device",
+                          "virtio-blk-pci,drive=" + node};
   return disk;
 }
 

@@ -100,8 +100,7 @@ std::vector<NameOutcome> read_names_in_recovery_boot(const Guest& guest, const T
   Disk all;  // every recovered image, and the words of the recovery boot
   for (const auto& disk : disks) {
     all.drive_arguments.push_back("-drive");
-    all.drive_arguments.push_back("file=" + disk.recovered.string() +
-                                  ",format=raw,if=virtio,cache=writeback");
+    all.drive_arguments.push_back(virtio_drive(disk.recovered));
   }
   all.words = names_words(trial.filesystem, disks, "names-recover");
   all.restorable = true;
