@@ -14,7 +14,11 @@ namespace {
 // Measured the same on xfs and btrfs (guest kernel 6.1, both power models):
 // fsync(FILE) after the rename logged the rename with it; the checker clean.
 void check_log_keeps_the_fsynced_rename(const std::string& filesystem) {
-  for (const auto& [model, boots] : {std::pair{"volatile_cache", 5}, std::pair{"kill", 2}}) {
+  // A pair, not a structured binding: CAPTURE is a lambda, and clang 14 (the
+  // clang preset) cannot capture a structured binding.
+  for (const auto& model_and_boots : {std::pair{"volatile_cache", 5}, std::pair{"kill", 2}}) {
+    const char* const model = model_and_boots.first;
+    const int boots = model_and_boots.second;
     CAPTURE(model);
     const auto names = names_after_power_loss(filesystem, model, boots);
     if (!names.unavailable.empty()) MBE_SKIP(names.unavailable);
