@@ -16,6 +16,7 @@ declare -A needs=(
   [ch02_three_ways_timed]="--rounds 1" [ch04_mapping_size_cost]="--rounds 1"
   [ch04_folio_amplification]="--tries 1" [ch10_cost_benchmark]="--rounds 1"
   [ch10_writeback_timeline]="--seconds 1" [ch06_state_writer]="--updates 100"
+  [ch10_dirty_threshold]="--pages 4"
 )
 failures=0 runs=0 refused=0
 for program in "$bin"/ch[0-9][0-9]_*; do

@@ -32,6 +32,7 @@ before=$(listing)
 declare -A needs=(
   [ch06_torn_reader]="--layout checked" [ch06_torn_writer]="--layout checked"
   [ch07_plug_writer]="--mode ms_sync --records 4" [ch08_fill_disk]="--mib 1"
+  [ch10_dirty_threshold]="--pages 4"
 )
 failures=0 runs=0
 for program in "$bin"/ch[0-9][0-9]_*; do

@@ -74,7 +74,7 @@ TEST_CASE(
     MBE_SKIP("no per-device dirty limit (" + bdi + "/max_bytes and strict_limit: Linux 6.2+)");
   constexpr long long pages = 8192;  // 32 MiB, stored once each, as fast as possible
   const auto store_all = [&](const char* name) {
-    const auto run = run_program({MBE_PROGRAM_NEVER_MSYNC, (disk->root() / name).string(), "--once",
+    const auto run = run_program({MBE_PROGRAM_DIRTY_THRESHOLD, (disk->root() / name).string(),
                                   "--pages", std::to_string(pages)});
     REQUIRE(run.exited_with(0));
     return run.out;
@@ -126,9 +126,31 @@ TEST_CASE("never_msync answers --help and refuses an existing file and bad argum
   CHECK(refused.err.find("EEXIST (File exists)") != std::string::npos);
   CHECK(mbe::testing::read_file(existing) == "precious data");
   CHECK(run_program({MBE_PROGRAM_NEVER_MSYNC}).exited_with(2));
-  CHECK(run_program({MBE_PROGRAM_NEVER_MSYNC, dir.file("f").string(), "--pages", "0"})
+  CHECK(run_program({MBE_PROGRAM_NEVER_MSYNC, dir.file("f").string(), "--seconds", "0"})
             .exited_with(2));
+  CHECK(!std::filesystem::exists(dir.file("f")));
   const auto help = run_program({MBE_PROGRAM_NEVER_MSYNC, "--help"});
   CHECK(help.exited_with(0));
-  CHECK(help.out.rfind("usage:", 0) == 0);
+  CHECK(help.out.rfind("usage: ch10_never_msync", 0) == 0);
+}
+
+TEST_CASE("dirty_threshold answers --help and refuses an existing file and bad arguments") {
+  ScratchDir dir;
+  const auto existing = dir.file("existing");
+  mbe::testing::write_file(existing, "precious data");
+  const auto refused =
+      run_program({MBE_PROGRAM_DIRTY_THRESHOLD, existing.string(), "--pages", "1"});
+  CHECK(refused.exited_with(1));
+  CHECK(refused.err.find("EEXIST (File exists)") != std::string::npos);
+  CHECK(mbe::testing::read_file(existing) == "precious data");
+  CHECK(run_program({MBE_PROGRAM_DIRTY_THRESHOLD}).exited_with(2));
+  const auto no_pages = run_program({MBE_PROGRAM_DIRTY_THRESHOLD, dir.file("f").string()});
+  CHECK(no_pages.exited_with(2));
+  CHECK(no_pages.err.find("--pages is required") != std::string::npos);
+  CHECK(run_program({MBE_PROGRAM_DIRTY_THRESHOLD, dir.file("f").string(), "--pages", "0"})
+            .exited_with(2));
+  CHECK(!std::filesystem::exists(dir.file("f")));
+  const auto help = run_program({MBE_PROGRAM_DIRTY_THRESHOLD, "--help"});
+  CHECK(help.exited_with(0));
+  CHECK(help.out.rfind("usage: ch10_dirty_threshold", 0) == 0);
 }
