@@ -59,15 +59,27 @@ Guest find_guest(const std::filesystem::path& directory, Filesystem filesystem) 
   return guest;
 }
 
+namespace {
+
+// A path inside qemu's comma-separated options.
+std::string option_path(const std::filesystem::path& path) {
+  std::string text = path.string();
+  if (text.find(',') != std::string::npos)
+    trial_failed("a disk path may not contain ',' (qemu's option separator): " + text);
+  return text;
+}
+
+}  // namespace
+
 std::string virtio_drive(const std::filesystem::path& image) {
-  return "file=" + image.string() + ",format=raw,if=virtio,cache=unsafe";
+  return "file=" + option_path(image) + ",format=raw,if=virtio,cache=unsafe";
 }
 
 std::string logged_drive(const std::string& node, const std::filesystem::path& image,
                          const std::filesystem::path& write_log) {
   return "driver=blklogwrites,node-name=" + node +
-         ",file.driver=file,file.filename=" + image.string() +
-         ",file.cache.no-flush=on,log.driver=file,log.filename=" + write_log.string() +
+         ",file.driver=file,file.filename=" + option_path(image) +
+         ",file.cache.no-flush=on,log.driver=file,log.filename=" + option_path(write_log) +
          ",log.cache.no-flush=on";
 }
 

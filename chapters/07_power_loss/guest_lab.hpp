@@ -79,12 +79,15 @@ struct Disk {
 /// a pull is a kill -9 of qemu, which keeps every write qemu made to the
 /// image file (the host does not lose power), so handing the guest's flushes
 /// on to the host's disk only made each of them wait for it.
+/// @throws mbe::Error for a ',' in the path (qemu's option separator).
 std::string virtio_drive(const std::filesystem::path& image);
 
 /// qemu's -blockdev value, node @p node, for the volatile-cache model: the
 /// blklogwrites driver logs every write and flush the guest sends to @p image
 /// in @p write_log; the two files beneath it skip the host's fdatasync
-/// (cache.no-flush), as virtio_drive's does.
+/// (cache.no-flush), as virtio_drive's does. Never on the blklogwrites node
+/// itself: qemu would then answer the guest's flushes above the driver, and
+/// the log would record none. @throws mbe::Error for a ',' in a path.
 std::string logged_drive(const std::string& node, const std::filesystem::path& image,
                          const std::filesystem::path& write_log);
 

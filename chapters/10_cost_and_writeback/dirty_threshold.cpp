@@ -19,7 +19,10 @@
 // test) minor_faults= voluntary_switches= cpu_user_ms= cpu_system_ms=
 #include <algorithm>
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <string>
 #include <string_view>
 

@@ -25,7 +25,10 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <string_view>
 #include <thread>
 

@@ -6,11 +6,11 @@
 #          and a test "ch05/fuzz_record_scan" that fuzzes for SECONDS seconds,
 #          starting from a corpus made by running bin/ch05_<SEEDS>, or from the
 #          files in SEED_DIR (relative to the chapter's sources); without the
-#          fuzzer runtime, or with MBE_FUZZERS OFF (the asan, tsan, tour
-#          and ci presets, whose test presets leave out the label fuzz: the
-#          fuzzers' flags are their own whatever the preset, and dev builds
-#          and runs them), nothing is built and the test prints why and is
-#          skipped (exit 77).
+#          fuzzer runtime, or with MBE_FUZZERS OFF (the asan, tsan and
+#          optimised presets - tour, ci, filesystems - whose test presets, where
+#          they have one, leave out the label fuzz: the fuzzers' flags are
+#          their own whatever the preset, and dev builds and runs them),
+#          nothing is built and the test prints why and is skipped (exit 77).
 include_guard(GLOBAL)
 
 find_program(MBE_CLANGXX NAMES clang++ clang++-14 DOC "clang++ for the libFuzzer targets")
@@ -30,7 +30,7 @@ if(MBE_FUZZERS AND MBE_CLANGXX AND NOT DEFINED CACHE{MBE_FUZZER_WORKS})
 endif()
 if(NOT MBE_FUZZERS)
   set(MBE_FUZZER_SKIP_REASON
-      "MBE_FUZZERS is OFF (the asan, tsan, tour and ci presets): the other presets, dev among them, build the fuzzers, with ASan and UBSan, and run them")
+      "MBE_FUZZERS is OFF (the asan, tsan and optimised presets): the others, dev among them, build the fuzzers, with ASan and UBSan, and run them")
 elseif(NOT MBE_CLANGXX)
   set(MBE_FUZZER_SKIP_REASON "clang++ is not installed (apt-get install clang libclang-rt-14-dev)")
 elseif(NOT MBE_FUZZER_WORKS)

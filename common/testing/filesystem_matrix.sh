@@ -13,8 +13,8 @@
 #   PHASE suite: every test but the matrix itself, the VM lab (its guest has
 #   a disk of its own), fuzzing, the checks of the pages and the site, the
 #   student's exercise/ tests (none of them depends on the filesystem), the
-#   tests no filesystem can change (label any-filesystem: programs given
-#   special files and empty strings, never a regular file), and the tests
+#   tests no filesystem can change (label any-filesystem: no regular file of
+#   the filesystem under test in them; see common/CMakeLists.txt), and the tests
 #   that wait for the kernel's own writeback.
 #   PHASE kernel-wait: those writeback tests, on a filesystem of their own,
 #   so that no other test dirties their device meanwhile (a busy device gets

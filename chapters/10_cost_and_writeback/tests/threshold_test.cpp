@@ -3,7 +3,8 @@
 // the test's own (ext4 on a loop device, a tiny filesystem of its own), whose
 // writeback-device ("bdi") limit the test can lower without touching the
 // machine's vm.dirty_* settings: /sys/class/bdi/MAJ:MIN/max_bytes with
-// strict_limit (Linux 6.2+). Needs root. And who does the writing.
+// strict_limit (Linux 6.2+); that test needs root. And who does the writing,
+// and the arguments of the two programs that never sync (no root needed).
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
