@@ -118,40 +118,39 @@ TEST_CASE("writeback runs in the writeback workqueue and no thread is called pdf
   CHECK(pdflush == 0);
 }
 
-TEST_CASE("never_msync answers --help and refuses an existing file and bad arguments") {
+namespace {
+
+// What both never-syncing programs must do with their arguments: refuse a
+// FILE that exists (EEXIST, its contents kept), refuse a missing FILE and a
+// zero @p option (exit 2, creating nothing), and answer --help with usage.
+void check_arguments(const std::string& program, const std::string& name,
+                     const std::string& option) {
   ScratchDir dir;
   const auto existing = dir.file("existing");
   mbe::testing::write_file(existing, "precious data");
-  const auto refused = run_program({MBE_PROGRAM_NEVER_MSYNC, existing.string(), "--seconds", "1"});
+  const auto refused = run_program({program, existing.string(), option, "1"});
   CHECK(refused.exited_with(1));
   CHECK(refused.err.find("EEXIST (File exists)") != std::string::npos);
   CHECK(mbe::testing::read_file(existing) == "precious data");
-  CHECK(run_program({MBE_PROGRAM_NEVER_MSYNC}).exited_with(2));
-  CHECK(run_program({MBE_PROGRAM_NEVER_MSYNC, dir.file("f").string(), "--seconds", "0"})
-            .exited_with(2));
+  CHECK(run_program({program}).exited_with(2));
+  CHECK(run_program({program, dir.file("f").string(), option, "0"}).exited_with(2));
   CHECK(!std::filesystem::exists(dir.file("f")));
-  const auto help = run_program({MBE_PROGRAM_NEVER_MSYNC, "--help"});
+  const auto help = run_program({program, "--help"});
   CHECK(help.exited_with(0));
-  CHECK(help.out.rfind("usage: ch10_never_msync", 0) == 0);
+  CHECK(help.out.rfind("usage: " + name, 0) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("never_msync answers --help and refuses an existing file and bad arguments") {
+  check_arguments(MBE_PROGRAM_NEVER_MSYNC, "ch10_never_msync", "--seconds");
 }
 
 TEST_CASE("dirty_threshold answers --help and refuses an existing file and bad arguments") {
+  check_arguments(MBE_PROGRAM_DIRTY_THRESHOLD, "ch10_dirty_threshold", "--pages");
   ScratchDir dir;
-  const auto existing = dir.file("existing");
-  mbe::testing::write_file(existing, "precious data");
-  const auto refused =
-      run_program({MBE_PROGRAM_DIRTY_THRESHOLD, existing.string(), "--pages", "1"});
-  CHECK(refused.exited_with(1));
-  CHECK(refused.err.find("EEXIST (File exists)") != std::string::npos);
-  CHECK(mbe::testing::read_file(existing) == "precious data");
-  CHECK(run_program({MBE_PROGRAM_DIRTY_THRESHOLD}).exited_with(2));
   const auto no_pages = run_program({MBE_PROGRAM_DIRTY_THRESHOLD, dir.file("f").string()});
   CHECK(no_pages.exited_with(2));
   CHECK(no_pages.err.find("--pages is required") != std::string::npos);
-  CHECK(run_program({MBE_PROGRAM_DIRTY_THRESHOLD, dir.file("f").string(), "--pages", "0"})
-            .exited_with(2));
   CHECK(!std::filesystem::exists(dir.file("f")));
-  const auto help = run_program({MBE_PROGRAM_DIRTY_THRESHOLD, "--help"});
-  CHECK(help.exited_with(0));
-  CHECK(help.out.rfind("usage: ch10_dirty_threshold", 0) == 0);
 }
